@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Diagnostics;
+using OpenEnergy.Fapi.Introspection;
+using OpenEnergy.Fapi.Validation;
+
+namespace OpenEnergy.Fapi.Caching;
+
+/// <summary>
+/// Cache in front of the introspection client, with single flight: concurrent requests carrying the same
+/// uncached token share one call. The call runs under its own time limit; a waiter that gives up stops
+/// waiting without cancelling it for the others. Only verdicts are cached, never faults.
+/// </summary>
+internal sealed class IntrospectionCoordinator
+{
+    private readonly IntrospectionCache _cache;
+    private readonly IntrospectionClient _client;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
+    private readonly FapiMetrics _metrics;
+    private readonly ConcurrentDictionary<TokenHash, Task<IntrospectionOutcome>> _inFlight = new();
+
+    public IntrospectionCoordinator(IntrospectionCache cache, IntrospectionClient client, IOptions<FapiOptions> options, TimeProvider time, ILogger<IntrospectionCoordinator> logger, FapiMetrics metrics)
+    {
+        _cache = cache;
+        _client = client;
+        _time = time;
+        _timeout = options.Value.IntrospectionTimeout;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    /// <summary>The number of introspections under way (for tests: it returns to zero on every path).</summary>
+    public int InFlightCount => _inFlight.Count;
+
+    public bool TryGetCached(TokenHash key, out IntrospectionResult result) => _cache.TryGet(key, out result);
+
+    public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CancellationToken cancellationToken)
+    {
+        var mine = new TaskCompletionSource<IntrospectionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<IntrospectionOutcome> shared = _inFlight.GetOrAdd(key, mine.Task);
+        if (ReferenceEquals(shared, mine.Task))
+        {
+            // Another request may have finished and cached the answer between our cache miss and GetOrAdd.
+            if (_cache.TryGet(key, out IntrospectionResult cached))
+            {
+                Complete(key, mine, IntrospectionOutcome.From(cached));
+            }
+            else
+            {
+                _ = RunAsync(key, token.ToString(), mine);
+            }
+        }
+
+        return shared.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion)
+    {
+        IntrospectionOutcome outcome;
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var timeout = new CancellationTokenSource(_timeout, _time);
+            outcome = await _client.IntrospectAsync(token, timeout.Token);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever happens becomes a 503, never an escaped exception.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            outcome = IntrospectionOutcome.Unavailable($"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        string label = outcome.Kind switch
+        {
+            IntrospectionOutcomeKind.Answered => outcome.Result!.Active ? "active" : "inactive",
+            IntrospectionOutcomeKind.MissingActive => "missing_active",
+            _ => "unavailable",
+        };
+        _metrics.Introspected(label, elapsed);
+        _logger.Introspected(key.ToString(), elapsed.TotalMilliseconds, label);
+        if (outcome.Kind == IntrospectionOutcomeKind.Unavailable)
+        {
+            _logger.IntrospectionUnavailable(key.ToString(), outcome.Reason!);
+        }
+        else if (outcome.Kind == IntrospectionOutcomeKind.Answered)
+        {
+            // Cached before the in-flight entry goes, so a late request finds one or the other.
+            _cache.Set(key, outcome.Result!);
+        }
+
+        Complete(key, completion, outcome);
+    }
+
+    private void Complete(TokenHash key, TaskCompletionSource<IntrospectionOutcome> completion, IntrospectionOutcome outcome)
+    {
+        _inFlight.TryRemove(new KeyValuePair<TokenHash, Task<IntrospectionOutcome>>(key, completion.Task));
+        completion.TrySetResult(outcome);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Security.Cryptography.X509Certificates;
+using OpenEnergy.Fapi.Certificates;
+
+namespace OpenEnergy.Fapi.Configuration;
+
+/// <summary>
+/// Settings of the Open Energy FAPI validator, bound from the configuration section
+/// <c>OpenEnergy:Fapi</c> (<see cref="SectionName"/>). Validated at start-up.
+/// </summary>
+public sealed class FapiOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "OpenEnergy:Fapi";
+
+    /// <summary>
+    /// The authorization server's base URL: <c>{Issuer}/.well-known/openid-configuration</c> is its discovery
+    /// document. Required; <c>https</c> unless <see cref="AllowInsecureHttp"/> is set.
+    /// </summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The data provider's own client id at the directory, sent as <c>client_id</c> when introspecting. Required.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>
+    /// PEM file of the provider's own directory-issued transport certificate, presented as the TLS client
+    /// certificate to the authorization server. Required unless <see cref="ClientCertificate"/> is set.
+    /// </summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM file of the private key of <see cref="CertificatePath"/> (PKCS#8, PKCS#1 or SEC1; encrypted PKCS#8 with <see cref="PrivateKeyPassword"/>).</summary>
+    public string? PrivateKeyPath { get; set; }
+
+    /// <summary>Password of an encrypted private key.</summary>
+    public string? PrivateKeyPassword { get; set; }
+
+    /// <summary>The transport certificate with its private key, given in code instead of <see cref="CertificatePath"/>.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>
+    /// Optional PEM bundle of CA certificates trusted for the authorization server's TLS certificate, in
+    /// addition to the system roots. The host name is checked either way.
+    /// </summary>
+    public string? AuthorizationServerCaPath { get; set; }
+
+    /// <summary>CA certificates trusted for the authorization server, given in code (in addition to <see cref="AuthorizationServerCaPath"/>).</summary>
+    public X509Certificate2Collection AuthorizationServerCaCertificates { get; } = [];
+
+    /// <summary>Overrides discovery: introspect at this URL. Discovery is then not used.</summary>
+    public string? IntrospectionEndpoint { get; set; }
+
+    /// <summary>
+    /// The <c>iss</c> expected in introspection results when <see cref="IntrospectionEndpoint"/> is set (otherwise
+    /// the discovery document's <c>issuer</c> is used). When neither is known, <c>iss</c> is not checked.
+    /// </summary>
+    public string? ExpectedIssuer { get; set; }
+
+    /// <summary>The longest an active introspection result is reused (never beyond its <c>exp</c>). Default 60 s: this is how late a revocation is seen.</summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an <c>active:false</c> answer is reused. Default 5 s.</summary>
+    public TimeSpan InactiveCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Allowance for clock differences, applied to <c>iat</c> and <c>nbf</c> (never to <c>exp</c>). Default 10 s.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most introspection results kept in memory. Default 100,000.</summary>
+    public int CacheSizeLimit { get; set; } = 100_000;
+
+    /// <summary>Upper bound for one introspection (discovery included), after which the request gets 503. Default 5 s.</summary>
+    public TimeSpan IntrospectionTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a fetched discovery document is used before it is fetched again. Default 1 hour.</summary>
+    public TimeSpan DiscoveryRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The <c>Retry-After</c> sent with 503 when the authorization server cannot answer. Default 5 s.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The <c>realm</c> of every <c>WWW-Authenticate</c> challenge. Default <c>open-energy</c>.</summary>
+    public string Realm { get; set; } = "open-energy";
+
+    /// <summary>
+    /// Compatibility with the Python reference: compare scopes without regard to case. Off by default, since
+    /// scope values are case-sensitive (RFC 6749 §3.3).
+    /// </summary>
+    public bool CaseInsensitiveScopes { get; set; }
+
+    /// <summary>Allows an <c>http</c> issuer and endpoints. For tests only; never in production.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// The request header that a trusted TLS-terminating proxy fills with the client certificate
+    /// (e.g. <c>X-OE-CLIENT-CERT</c>). Off (no header is read) unless set. Used by the adapters.
+    /// </summary>
+    public string? ClientCertificateHeader { get; set; }
+
+    /// <summary>The encoding of <see cref="ClientCertificateHeader"/>. Default: detected from the value.</summary>
+    public ForwardedCertificateFormat ClientCertificateHeaderFormat { get; set; } = ForwardedCertificateFormat.Auto;
+
+    /// <summary>
+    /// Addresses and CIDR ranges whose forwarded certificate headers are believed. Empty means the default:
+    /// loopback and UNIX-socket connections. A configured list replaces the default. Used by the adapters.
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = [];
+
+    /// <summary>PEM bundle of the directory's CA certificates, the only roots trusted for client certificates on direct TLS. Used by the adapters.</summary>
+    public string? TrustedClientCaPath { get; set; }
+}

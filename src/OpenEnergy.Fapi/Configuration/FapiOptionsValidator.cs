@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Headers;
+
+namespace OpenEnergy.Fapi.Configuration;
+
+/// <summary>
+/// Checks <see cref="FapiOptions"/> at start-up. Every message names the configuration key and what to do,
+/// so that a misconfigured provider refuses to start instead of refusing every request.
+/// </summary>
+internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
+{
+    private const string Prefix = FapiOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, FapiOptions options)
+    {
+        var failures = new List<string>();
+
+        CheckUrl(options.Issuer, "Issuer", required: true, options.AllowInsecureHttp, failures);
+        CheckUrl(options.IntrospectionEndpoint, "IntrospectionEndpoint", required: false, options.AllowInsecureHttp, failures);
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            failures.Add($"{Prefix}ClientId is required: the provider's client id (software statement) at the directory.");
+        }
+
+        CheckPositive(options.CacheDuration, "CacheDuration", failures);
+        CheckPositive(options.InactiveCacheDuration, "InactiveCacheDuration", failures);
+        CheckPositive(options.IntrospectionTimeout, "IntrospectionTimeout", failures);
+        CheckPositive(options.DiscoveryRefreshInterval, "DiscoveryRefreshInterval", failures);
+        CheckPositive(options.RetryAfter, "RetryAfter", failures);
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{Prefix}ClockSkew must be between 0 and 5 minutes (the scheme asks for at most 10 s); it is {options.ClockSkew}.");
+        }
+
+        if (options.CacheSizeLimit < 1)
+        {
+            failures.Add($"{Prefix}CacheSizeLimit must be at least 1; it is {options.CacheSizeLimit}.");
+        }
+
+        if (string.IsNullOrEmpty(options.Realm) || !WwwAuthenticateHeader.IsQuotableText(options.Realm))
+        {
+            failures.Add($"{Prefix}Realm must be non-empty printable ASCII without '\"' or '\\'.");
+        }
+
+        if (!string.IsNullOrEmpty(options.ClientCertificateHeader) && !IsToken(options.ClientCertificateHeader))
+        {
+            failures.Add($"{Prefix}ClientCertificateHeader '{options.ClientCertificateHeader}' is not a valid HTTP header name.");
+        }
+
+        foreach (string proxy in options.TrustedProxies)
+        {
+            if (!TrustedProxyList.TryParseEntry(proxy, out _))
+            {
+                failures.Add($"{Prefix}TrustedProxies: '{proxy}' is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8).");
+            }
+        }
+
+        if (failures.Count == 0)
+        {
+            try
+            {
+                // Loads the key pair and CA bundle, so a wrong path or a key of another certificate stops start-up.
+                _ = ProviderCredentials.Load(options);
+                if (!string.IsNullOrWhiteSpace(options.TrustedClientCaPath))
+                {
+                    _ = ProviderCredentials.LoadCaBundle(options.TrustedClientCaPath, "TrustedClientCaPath");
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckUrl(string? value, string key, bool required, bool allowHttp, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                failures.Add($"{Prefix}{key} is required: the authorization server's base URL, e.g. https://matls-auth.directory.example/.");
+            }
+
+            return;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"{Prefix}{key} '{value}' is not an absolute http(s) URL.");
+        }
+        else if (uri.Scheme == Uri.UriSchemeHttp && !allowHttp)
+        {
+            failures.Add($"{Prefix}{key} '{value}' uses http: introspection must use https (set AllowInsecureHttp only in tests).");
+        }
+    }
+
+    private static void CheckPositive(TimeSpan value, string key, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}{key} must be positive; it is {value}.");
+        }
+    }
+
+    private static bool IsToken(string name)
+    {
+        foreach (char c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi;
+using OpenEnergy.Fapi.Caching;
+using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Diagnostics;
+using OpenEnergy.Fapi.Introspection;
+using OpenEnergy.Fapi.Validation;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Open Energy FAPI validator (<see cref="IFapiValidator"/>) and what it needs.</summary>
+public static class FapiServiceCollectionExtensions
+{
+    /// <summary>Adds the validator with options bound from a configuration section (usually <c>OpenEnergy:Fapi</c>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <see cref="FapiOptions"/>.</param>
+    /// <param name="configure">Further settings in code, applied after the section.</param>
+    public static IServiceCollection AddOpenEnergyFapi(this IServiceCollection services, IConfiguration configuration, Action<FapiOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FapiOptions>().Bind(configuration);
+        return services.AddOpenEnergyFapi(configure ?? (_ => { }));
+    }
+
+    /// <summary>Adds the validator with options set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets <see cref="FapiOptions"/>.</param>
+    public static IServiceCollection AddOpenEnergyFapi(this IServiceCollection services, Action<FapiOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.AddOptions<FapiOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FapiOptions>, FapiOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+
+        services.TryAddSingleton(sp => ProviderCredentials.Load(sp.GetRequiredService<IOptions<FapiOptions>>().Value));
+        services.AddHttpClient(FapiDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => AuthorizationServerHandlerFactory.Create(sp.GetRequiredService<ProviderCredentials>()));
+
+        services.TryAddSingleton(sp => new FapiMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<AuthorizationServerMetadataProvider>();
+        services.TryAddSingleton<IntrospectionClient>();
+        services.TryAddSingleton<IntrospectionCache>();
+        services.TryAddSingleton<IntrospectionCoordinator>();
+        services.TryAddSingleton<IFapiValidator, FapiValidator>();
+        return services;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Diagnostics;
+
+namespace OpenEnergy.Fapi.Introspection;
+
+/// <summary>
+/// Finds the introspection endpoint: the configured one, or OpenID discovery at
+/// <c>{Issuer}/.well-known/openid-configuration</c>, preferring <c>mtls_endpoint_aliases</c>. Fetched on first
+/// use, shared by concurrent callers, refreshed after <c>DiscoveryRefreshInterval</c>; a failure is retried on
+/// the next request (an outage at start-up needs no restart), and a refresh failure keeps the old document.
+/// </summary>
+internal sealed class AuthorizationServerMetadataProvider
+{
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly FapiOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Uri? _discoveryUrl;
+    private readonly AuthorizationServerEndpoints? _configured;
+    private readonly Lock _gate = new();
+    private AuthorizationServerEndpoints? _discovered;
+    private DateTimeOffset _discoveredAt;
+    private Task<AuthorizationServerEndpoints>? _pending;
+
+    public AuthorizationServerMetadataProvider(IHttpClientFactory httpClientFactory, IOptions<FapiOptions> options, TimeProvider time, ILogger<AuthorizationServerMetadataProvider> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        if (!string.IsNullOrWhiteSpace(_options.IntrospectionEndpoint))
+        {
+            _configured = new AuthorizationServerEndpoints(new Uri(_options.IntrospectionEndpoint), NullIfEmpty(_options.ExpectedIssuer));
+        }
+        else
+        {
+            _discoveryUrl = new Uri(_options.Issuer!.TrimEnd('/') + "/.well-known/openid-configuration");
+        }
+    }
+
+    /// <summary>The endpoints; throws <see cref="AuthorizationServerUnavailableException"/> when discovery fails and nothing was found before.</summary>
+    public async ValueTask<AuthorizationServerEndpoints> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_configured is not null)
+        {
+            return _configured;
+        }
+
+        AuthorizationServerEndpoints? current = Volatile.Read(ref _discovered);
+        if (current is not null && _time.GetUtcNow() - _discoveredAt < _options.DiscoveryRefreshInterval)
+        {
+            return current;
+        }
+
+        Task<AuthorizationServerEndpoints> fetch;
+        lock (_gate)
+        {
+            fetch = _pending ??= FetchAsync();
+        }
+
+        try
+        {
+            return await fetch.WaitAsync(cancellationToken);
+        }
+        catch (AuthorizationServerUnavailableException) when (current is not null)
+        {
+            _logger.DiscoveryStale(_discoveredAt);
+            return current;
+        }
+    }
+
+    private async Task<AuthorizationServerEndpoints> FetchAsync()
+    {
+        // Shared by every waiter, so bounded by its own timeout rather than by any one caller's token.
+        using var timeout = new CancellationTokenSource(_options.IntrospectionTimeout, _time);
+        try
+        {
+            AuthorizationServerEndpoints endpoints = await DiscoverAsync(_discoveryUrl!, timeout.Token);
+            _discoveredAt = _time.GetUtcNow();
+            Volatile.Write(ref _discovered, endpoints);
+            _logger.Discovered(endpoints.IntrospectionEndpoint, endpoints.ExpectedIssuer);
+            return endpoints;
+        }
+        catch (Exception ex) when (ex is not AuthorizationServerUnavailableException)
+        {
+            string reason = ex is OperationCanceledException ? "timed out" : $"{ex.GetType().Name}: {ex.Message}";
+            _logger.DiscoveryFailed(_discoveryUrl!, reason);
+            throw new AuthorizationServerUnavailableException("discovery failed: " + reason, ex);
+        }
+        catch (AuthorizationServerUnavailableException ex)
+        {
+            _logger.DiscoveryFailed(_discoveryUrl!, ex.Message);
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _pending = null;
+            }
+        }
+    }
+
+    private async Task<AuthorizationServerEndpoints> DiscoverAsync(Uri url, CancellationToken cancellationToken)
+    {
+        HttpClient client = _httpClientFactory.CreateClient(FapiDefaults.HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new AuthorizationServerUnavailableException($"HTTP {(int)response.StatusCode}");
+        }
+
+        (byte[] buffer, int length) = await ResponseReader.ReadBoundedAsync(response.Content, cancellationToken);
+        DiscoveryDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(buffer.AsSpan(0, length), FapiJsonContext.Default.DiscoveryDocument);
+        }
+        catch (JsonException ex)
+        {
+            throw new AuthorizationServerUnavailableException("the discovery document is not valid JSON", ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        string? endpoint = NullIfEmpty(document?.MtlsEndpointAliases?.IntrospectionEndpoint) ?? NullIfEmpty(document?.IntrospectionEndpoint);
+        if (endpoint is null || !Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? introspection))
+        {
+            throw new AuthorizationServerUnavailableException("the discovery document names no usable introspection_endpoint");
+        }
+
+        if (introspection.Scheme != Uri.UriSchemeHttps && !(_options.AllowInsecureHttp && introspection.Scheme == Uri.UriSchemeHttp))
+        {
+            throw new AuthorizationServerUnavailableException("the discovered introspection_endpoint is not https");
+        }
+
+        return new AuthorizationServerEndpoints(introspection, NullIfEmpty(document!.Issuer));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using OpenEnergy.Fapi.Certificates;
+
+namespace OpenEnergy.Fapi.Introspection;
+
+/// <summary>Turns an introspection response body into an <see cref="IntrospectionOutcome"/>; never throws.</summary>
+internal static class IntrospectionResponseParser
+{
+    private static readonly char[] Space = [' '];
+
+    public static IntrospectionOutcome Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        IntrospectionResponseDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(utf8Json, FapiJsonContext.Default.IntrospectionResponseDocument);
+        }
+        catch (JsonException)
+        {
+            return IntrospectionOutcome.Unavailable("the introspection response is not a JSON object (or breaks the depth or duplicate-member rules)");
+        }
+
+        if (document is null)
+        {
+            return IntrospectionOutcome.Unavailable("the introspection response is JSON null");
+        }
+
+        return document.Active.ValueKind switch
+        {
+            JsonValueKind.Undefined => IntrospectionOutcome.MissingActive(),
+            JsonValueKind.True => IntrospectionOutcome.From(ToActiveResult(document)),
+            // false, or anything that is not the literal true ("true", 1, null): inactive, members ignored (V-11).
+            _ => IntrospectionOutcome.From(IntrospectionResult.Inactive),
+        };
+    }
+
+    private static IntrospectionResult ToActiveResult(IntrospectionResponseDocument d)
+    {
+        var reader = new MemberReader();
+        string? scope = reader.String(d.Scope, "scope");
+        (CertificateBinding binding, CertificateThumbprint? thumbprint) = reader.Binding(d.Confirmation);
+        var result = new IntrospectionResult
+        {
+            Active = true,
+            Scope = scope,
+            Scopes = scope is null ? [] : scope.Split(Space, StringSplitOptions.RemoveEmptyEntries),
+            ClientId = reader.String(d.ClientId, "client_id"),
+            Subject = reader.String(d.Subject, "sub"),
+            Username = reader.String(d.Username, "username"),
+            Issuer = reader.String(d.Issuer, "iss"),
+            TokenType = reader.String(d.TokenType, "token_type"),
+            JwtId = reader.String(d.JwtId, "jti"),
+            Audiences = reader.StringOrArray(d.Audience, "aud"),
+            ExpiresAt = reader.NumericDate(d.ExpiresAt, "exp"),
+            IssuedAt = reader.NumericDate(d.IssuedAt, "iat"),
+            NotBefore = reader.NumericDate(d.NotBefore, "nbf"),
+            Binding = binding,
+            BoundCertificateThumbprint = thumbprint,
+            OrganisationId = reader.StringOrNumber(d.OrganisationId, "organisation_id"),
+            OrganisationName = reader.String(d.OrganisationName, "organisation_name"),
+            SoftwareRoles = reader.StringOrArray(d.SoftwareRoles, "software_roles"),
+            AdditionalSoftwareMetadata = reader.Object(d.AdditionalSoftwareMetadata, "additional_software_metadata"),
+            AdditionalClientMetadata = reader.Object(d.AdditionalClientMetadata, "additional_client_metadata"),
+            AdditionalMembers = d.Others ?? [],
+        };
+
+        return reader.Malformed is null ? result : new IntrospectionResult { Active = true, MalformedMember = reader.Malformed };
+    }
+
+    /// <summary>Reads members by their expected type and remembers the first one that has another.</summary>
+    private sealed class MemberReader
+    {
+        public string? Malformed { get; private set; }
+
+        public string? String(JsonElement e, string name) => e.ValueKind switch
+        {
+            JsonValueKind.Undefined or JsonValueKind.Null => null,
+            JsonValueKind.String => e.GetString(),
+            _ => Fail<string>(name),
+        };
+
+        public string? StringOrNumber(JsonElement e, string name)
+            => e.ValueKind == JsonValueKind.Number ? e.GetRawText() : String(e, name);
+
+        public IReadOnlyList<string> StringOrArray(JsonElement e, string name)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Undefined or JsonValueKind.Null:
+                    return [];
+                case JsonValueKind.String:
+                    return e.GetString()!.Split(Space, StringSplitOptions.RemoveEmptyEntries);
+                case JsonValueKind.Array:
+                    var items = new List<string>(e.GetArrayLength());
+                    foreach (JsonElement item in e.EnumerateArray())
+                    {
+                        if (item.ValueKind != JsonValueKind.String)
+                        {
+                            Fail<string>(name);
+                            return [];
+                        }
+
+                        items.Add(item.GetString()!);
+                    }
+
+                    return items;
+                default:
+                    Fail<string>(name);
+                    return [];
+            }
+        }
+
+        public DateTimeOffset? NumericDate(JsonElement e, string name)
+        {
+            if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            // RFC 7519 NumericDate may carry a fraction; the validator works in whole seconds.
+            if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double seconds) && double.IsFinite(seconds)
+                && seconds >= 0 && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            {
+                return DateTimeOffset.FromUnixTimeSeconds((long)Math.Floor(seconds));
+            }
+
+            Fail<string>(name);
+            return null;
+        }
+
+        public JsonElement? Object(JsonElement e, string name) => e.ValueKind switch
+        {
+            JsonValueKind.Undefined or JsonValueKind.Null => null,
+            JsonValueKind.Object => e,
+            _ => Fail<JsonElement?>(name),
+        };
+
+        public (CertificateBinding, CertificateThumbprint?) Binding(JsonElement cnf)
+        {
+            if (cnf.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                return (CertificateBinding.None, null);
+            }
+
+            if (cnf.ValueKind != JsonValueKind.Object)
+            {
+                Fail<string>("cnf");
+                return (CertificateBinding.None, null);
+            }
+
+            if (!cnf.TryGetProperty("x5t#S256", out JsonElement x5t))
+            {
+                return (CertificateBinding.None, null);
+            }
+
+            if (x5t.ValueKind != JsonValueKind.String)
+            {
+                Fail<string>("cnf.x5t#S256");
+                return (CertificateBinding.None, null);
+            }
+
+            return CertificateThumbprint.TryParse(x5t.GetString(), out CertificateThumbprint thumbprint)
+                ? (CertificateBinding.Bound, thumbprint)
+                : (CertificateBinding.NonCanonical, null);
+        }
+
+        private T? Fail<T>(string name)
+        {
+            Malformed ??= name;
+            return default;
+        }
+    }
+}

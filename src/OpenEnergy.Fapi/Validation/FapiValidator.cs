@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Caching;
+using OpenEnergy.Fapi.Certificates;
+using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Diagnostics;
+using OpenEnergy.Fapi.Introspection;
+
+namespace OpenEnergy.Fapi.Validation;
+
+/// <summary>
+/// The checks of the Open Energy rules, in their order: bearer token, client certificate, introspection
+/// (cache or call), <c>active</c>, member types, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>,
+/// <c>token_type</c>, <c>cnf.x5t#S256</c>, scopes. Binding, time and scope run on every request, cache hit or not.
+/// </summary>
+internal sealed class FapiValidator : IFapiValidator
+{
+    private readonly IntrospectionCoordinator _coordinator;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly FapiMetrics _metrics;
+    private readonly FapiFailures _failures;
+    private readonly byte[] _keyPrefix;
+    private readonly TimeSpan _clockSkew;
+    private readonly StringComparison _scopeComparison;
+
+    public FapiValidator(IntrospectionCoordinator coordinator, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics)
+    {
+        FapiOptions o = options.Value;
+        _coordinator = coordinator;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _failures = new FapiFailures(o);
+        _keyPrefix = TokenHash.CreatePrefix(o.IntrospectionEndpoint ?? o.Issuer, o.ClientId);
+        _clockSkew = o.ClockSkew;
+        _scopeComparison = o.CaseInsensitiveScopes ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+    }
+
+    public ValueTask<FapiVerdict> ValidateAsync(FapiRequest request, CancellationToken cancellationToken = default)
+    {
+        if (BearerTokenReader.Read(request.Authorization, request.AccessTokenInQueryOrBody, out BearerToken token) is { } unreadable)
+        {
+            return new(Reject(_failures[unreadable], request, null, null));
+        }
+
+        if (request.ClientCertificate is not { } presented)
+        {
+            return new(Reject(_failures[FapiFailureReason.MissingClientCertificate], request, null, null));
+        }
+
+        TokenHash key = TokenHash.Compute(_keyPrefix, token.Span);
+        if (_coordinator.TryGetCached(key, out IntrospectionResult cached))
+        {
+            _metrics.CacheHit();
+            return new(Judge(cached, presented, request, key));
+        }
+
+        return ValidateUncachedAsync(request, token, presented, key, cancellationToken);
+    }
+
+    private async ValueTask<FapiVerdict> ValidateUncachedAsync(FapiRequest request, BearerToken token, CertificateThumbprint presented, TokenHash key, CancellationToken cancellationToken)
+    {
+        IntrospectionOutcome outcome = await _coordinator.IntrospectAsync(key, token, cancellationToken);
+        return outcome.Kind switch
+        {
+            IntrospectionOutcomeKind.Answered => Judge(outcome.Result!, presented, request, key),
+            IntrospectionOutcomeKind.MissingActive => Reject(_failures[FapiFailureReason.IntrospectionMissingActive], request, presented, key),
+            _ => Reject(_failures[FapiFailureReason.AuthorizationServerUnavailable], request, presented, key),
+        };
+    }
+
+    private FapiVerdict Judge(IntrospectionResult result, CertificateThumbprint presented, in FapiRequest request, TokenHash key)
+    {
+        if (Check(result, presented) is { } reason)
+        {
+            if (reason == FapiFailureReason.CertificateMismatch && result.Binding == CertificateBinding.NonCanonical)
+            {
+                _logger.NonCanonicalBinding(key.ToString());
+            }
+
+            return Reject(_failures[reason], request, presented, key, result);
+        }
+
+        if (MissingScope(result, request.RequiredScopes))
+        {
+            return Reject(_failures.InsufficientScope(string.Join(' ', request.RequiredScopes!)), request, presented, key, result);
+        }
+
+        _metrics.Validated("accepted");
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.RequestAccepted(request.InteractionId, result.ClientId, result.OrganisationId, presented.ToString(), key.ToString());
+        }
+
+        return FapiVerdict.Success(result.GetConsumer(presented));
+    }
+
+    private FapiFailureReason? Check(IntrospectionResult result, CertificateThumbprint presented)
+    {
+        if (!result.Active)
+        {
+            return FapiFailureReason.TokenInactive;
+        }
+
+        if (result.MalformedMember is not null)
+        {
+            return FapiFailureReason.MalformedTokenMetadata;
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        if (result.IssuedAt > now + _clockSkew)
+        {
+            return FapiFailureReason.TokenIssuedInFuture;
+        }
+
+        if (result.NotBefore > now + _clockSkew)
+        {
+            return FapiFailureReason.TokenNotYetValid;
+        }
+
+        // exp is strict: expired at the second it names.
+        if (result.ExpiresAt <= now)
+        {
+            return FapiFailureReason.TokenExpired;
+        }
+
+        if (result.IssuerMismatch)
+        {
+            return FapiFailureReason.IssuerMismatch;
+        }
+
+        if (result.TokenType is { } type && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return FapiFailureReason.WrongTokenType;
+        }
+
+        return result.Binding switch
+        {
+            CertificateBinding.Bound when result.BoundCertificateThumbprint == presented => null,
+            CertificateBinding.None => FapiFailureReason.TokenNotCertificateBound,
+            _ => FapiFailureReason.CertificateMismatch,
+        };
+    }
+
+    private bool MissingScope(IntrospectionResult result, IReadOnlyList<string>? required)
+    {
+        if (required is null)
+        {
+            return false;
+        }
+
+        IReadOnlyList<string> granted = result.Scopes;
+        for (int i = 0; i < required.Count; i++)
+        {
+            bool found = false;
+            for (int j = 0; j < granted.Count && !found; j++)
+            {
+                found = string.Equals(granted[j], required[i], _scopeComparison);
+            }
+
+            if (!found)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private FapiVerdict Reject(FapiFailure failure, in FapiRequest request, CertificateThumbprint? presented, TokenHash? key, IntrospectionResult? result = null)
+    {
+        _metrics.Validated(failure.Reason.ToString());
+        if (_logger.IsEnabled(failure.StatusCode == 503 ? LogLevel.Warning : LogLevel.Information))
+        {
+            // Members of an inactive answer are not logged (V-11).
+            bool active = result?.Active == true;
+            _logger.RequestRejected(
+                request.InteractionId,
+                failure.StatusCode,
+                failure.Error,
+                failure.Reason,
+                active ? result!.ClientId : null,
+                presented?.ToString(),
+                active ? result!.BoundCertificateThumbprint?.ToString() : null,
+                key?.ToString());
+        }
+
+        return FapiVerdict.Fail(failure);
+    }
+}
