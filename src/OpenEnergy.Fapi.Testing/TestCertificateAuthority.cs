@@ -1,0 +1,144 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OpenEnergy.Fapi.Testing;
+
+/// <summary>
+/// A throw-away certificate authority made at run time, so that no key material is ever committed:
+/// a root, and client and server certificates issued by it.
+/// </summary>
+public sealed class TestCertificateAuthority : IDisposable
+{
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+
+    private readonly TimeProvider _time;
+
+    private TestCertificateAuthority(X509Certificate2 certificate, TimeProvider time)
+    {
+        Certificate = certificate;
+        _time = time;
+    }
+
+    /// <summary>The CA certificate, with its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>Makes a new root CA valid from thirty days ago for ten years.</summary>
+    /// <param name="name">The CA's common name.</param>
+    /// <param name="time">The clock that sets validity periods; the system clock by default.</param>
+    public static TestCertificateAuthority Create(string name = "OpenEnergy.Fapi Test CA", TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}, O=OpenEnergy.Fapi Testing", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        DateTimeOffset now = time.GetUtcNow();
+        return new TestCertificateAuthority(request.CreateSelfSigned(now.AddDays(-30), now.AddYears(10)), time);
+    }
+
+    /// <summary>Issues a client (transport) certificate, directory style: <c>CN</c> = software id, <c>OU</c> = organisation id.</summary>
+    /// <param name="commonName">The subject common name.</param>
+    /// <param name="organisationId">Put in <c>OU</c>, as the directory does.</param>
+    /// <param name="notBefore">Start of validity; default an hour ago.</param>
+    /// <param name="notAfter">End of validity; default a year from now.</param>
+    /// <param name="algorithm">The key type.</param>
+    public X509Certificate2 IssueClientCertificate(string commonName, string? organisationId = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, TestKeyAlgorithm algorithm = TestKeyAlgorithm.EcdsaP256)
+    {
+        string subject = organisationId is null ? $"CN={commonName}, O=OpenEnergy.Fapi Testing" : $"CN={commonName}, OU={organisationId}, O=OpenEnergy.Fapi Testing, C=GB";
+        return Issue(subject, ClientAuth, san: null, notBefore, notAfter, algorithm);
+    }
+
+    /// <summary>Issues a TLS server certificate for the given host names, plus 127.0.0.1 and ::1.</summary>
+    /// <param name="dnsNames">Host names; <c>localhost</c> when none are given.</param>
+    public X509Certificate2 IssueServerCertificate(params string[] dnsNames)
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (string name in dnsNames.Length == 0 ? ["localhost"] : dnsNames)
+        {
+            san.AddDnsName(name);
+        }
+
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        return Issue($"CN={(dnsNames.Length == 0 ? "localhost" : dnsNames[0])}", ServerAuth, san.Build(), null, null, TestKeyAlgorithm.EcdsaP256);
+    }
+
+    /// <summary>A self-signed client certificate that no test CA vouches for (a "foreign" certificate).</summary>
+    /// <param name="commonName">The subject common name.</param>
+    public static X509Certificate2 CreateSelfSignedClientCertificate(string commonName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth], false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddHours(-1), now.AddYears(1));
+    }
+
+    /// <summary>Writes a certificate and its private key as PEM files; returns their paths.</summary>
+    /// <param name="certificate">A certificate with its private key.</param>
+    /// <param name="directory">The folder (created if missing).</param>
+    /// <param name="name">The file name stem: <c>{name}.crt.pem</c> and <c>{name}.key.pem</c>.</param>
+    public static (string CertificatePath, string PrivateKeyPath) WritePemFiles(X509Certificate2 certificate, string directory, string name)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        Directory.CreateDirectory(directory);
+        string certificatePath = Path.Combine(directory, name + ".crt.pem");
+        string keyPath = Path.Combine(directory, name + ".key.pem");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem() + "\n");
+        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificate.GetECDsaPrivateKey() ?? certificate.GetRSAPrivateKey()
+            ?? throw new ArgumentException("The certificate has no private key.", nameof(certificate));
+        using (key)
+        {
+            File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return (certificatePath, keyPath);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Certificate.Dispose();
+
+    private X509Certificate2 Issue(string subject, Oid usage, X509Extension? san, DateTimeOffset? notBefore, DateTimeOffset? notAfter, TestKeyAlgorithm algorithm)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset from = notBefore ?? now.AddHours(-1);
+        DateTimeOffset to = notAfter ?? now.AddYears(1);
+        byte[] serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+
+        if (algorithm == TestKeyAlgorithm.Rsa2048)
+        {
+            using RSA rsa = RSA.Create(2048);
+            var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            AddLeafExtensions(request, usage, san);
+            using X509Certificate2 issued = request.Create(Certificate, from, to, serial);
+            return issued.CopyWithPrivateKey(rsa);
+        }
+
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var ecRequest = new CertificateRequest(subject, ec, HashAlgorithmName.SHA256);
+        AddLeafExtensions(ecRequest, usage, san);
+        using X509Certificate2 ecIssued = ecRequest.Create(Certificate, from, to, serial);
+        return ecIssued.CopyWithPrivateKey(ec);
+    }
+
+    private void AddLeafExtensions(CertificateRequest request, Oid usage, X509Extension? san)
+    {
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        if (san is not null)
+        {
+            request.CertificateExtensions.Add(san);
+        }
+    }
+}
