@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -74,7 +75,7 @@ public readonly struct CertificateThumbprint : IEquatable<CertificateThumbprint>
         }
 
         Span<byte> hash = stackalloc byte[ByteLength + 2];
-        if (!Base64Url.TryDecodeFromChars(text, hash, out int written) || written != ByteLength)
+        if (Base64Url.DecodeFromChars(text, hash, out _, out int written) != OperationStatus.Done || written != ByteLength)
         {
             return false;
         }
