@@ -28,6 +28,7 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedIntrospection> _introspections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly bool _ownsAuthority;
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private int _introspectionCount;
     private int _discoveryCount;
     private int _tokenCount;
@@ -142,6 +143,24 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
     /// <summary>Makes a new random token string that nothing is scripted for.</summary>
     public static string NewToken() => "oe_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    /// <summary>Completes once at least <paramref name="count"/> introspection requests have arrived.</summary>
+    /// <param name="count">The number of requests to wait for.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public Task WaitForIntrospectionsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        lock (_waiters)
+        {
+            if (IntrospectionCount >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, signal));
+            return signal.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Forgets the recorded calls and resets the counters.</summary>
     public void ResetCounters()
     {
@@ -204,7 +223,6 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
     private async Task Introspect(HttpContext context)
     {
-        Interlocked.Increment(ref _introspectionCount);
         X509Certificate2? caller = await context.Connection.GetClientCertificateAsync();
         Dictionary<string, string> form = context.Request.HasFormContentType
             ? (await context.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal)
@@ -217,7 +235,9 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             form,
             caller is null ? null : CertificateThumbprint.FromCertificate(caller));
         _introspections.Enqueue(record);
+        Interlocked.Increment(ref _introspectionCount);
         IntrospectionReceived?.Invoke(record);
+        ReleaseWaiters();
 
         if (!IsAllowedIntrospectionClient(caller, form))
         {
@@ -230,6 +250,24 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             ? scripted
             : UnknownTokenResponse;
         await response.WriteAsync(context, this);
+    }
+
+    private void ReleaseWaiters()
+    {
+        lock (_waiters)
+        {
+            int count = IntrospectionCount;
+            _waiters.RemoveAll(w =>
+            {
+                if (w.Count > count)
+                {
+                    return false;
+                }
+
+                w.Signal.TrySetResult();
+                return true;
+            });
+        }
     }
 
     private bool IsAllowedIntrospectionClient(X509Certificate2? caller, Dictionary<string, string> form)

@@ -73,7 +73,7 @@ internal sealed class ProviderCredentials
                 : X509Certificate2.CreateFromEncryptedPemFile(certificatePath, options.PrivateKeyPassword, keyPath);
             return pair;
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw new InvalidOperationException(
                 $"{FapiOptions.SectionName}:CertificatePath/PrivateKeyPath: cannot load '{certificatePath}' with '{keyPath}': {ex.Message} " +
