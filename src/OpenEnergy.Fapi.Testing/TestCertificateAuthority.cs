@@ -119,15 +119,22 @@ public sealed class TestCertificateAuthority : IDisposable
             using RSA rsa = RSA.Create(2048);
             var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             AddLeafExtensions(request, usage, san);
-            using X509Certificate2 issued = request.Create(Certificate, from, to, serial);
+            using X509Certificate2 issued = SignWithCaKey(request, from, to, serial);
             return issued.CopyWithPrivateKey(rsa);
         }
 
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var ecRequest = new CertificateRequest(subject, ec, HashAlgorithmName.SHA256);
         AddLeafExtensions(ecRequest, usage, san);
-        using X509Certificate2 ecIssued = ecRequest.Create(Certificate, from, to, serial);
+        using X509Certificate2 ecIssued = SignWithCaKey(ecRequest, from, to, serial);
         return ecIssued.CopyWithPrivateKey(ec);
+    }
+
+    // The CA key is ECDSA whatever the leaf's key type, so sign through a generator for that key.
+    private X509Certificate2 SignWithCaKey(CertificateRequest request, DateTimeOffset from, DateTimeOffset to, byte[] serial)
+    {
+        using ECDsa caKey = Certificate.GetECDsaPrivateKey()!;
+        return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), from, to, serial);
     }
 
     private void AddLeafExtensions(CertificateRequest request, Oid usage, X509Extension? san)

@@ -32,7 +32,11 @@ internal sealed class IntrospectionCache : IDisposable
 
     public bool TryGet(TokenHash key, out IntrospectionResult result)
     {
-        if (_cache.TryGetValue(key, out Entry? entry) && entry is not null)
+        // MemoryCache keys are objects: a boxed struct would allocate on every hit. A per-thread probe
+        // with the same equality as the stored keys finds the entry without allocating; lookups never
+        // keep the key they are given.
+        CacheKey probe = CacheKey.Probe(key);
+        if (_cache.TryGetValue(probe, out Entry? entry) && entry is not null)
         {
             if (_time.GetUtcNow() < entry.ValidUntil)
             {
@@ -40,7 +44,7 @@ internal sealed class IntrospectionCache : IDisposable
                 return true;
             }
 
-            _cache.Remove(key);
+            _cache.Remove(probe);
         }
 
         result = null!;
@@ -62,7 +66,7 @@ internal sealed class IntrospectionCache : IDisposable
             return;
         }
 
-        using ICacheEntry entry = _cache.CreateEntry(key);
+        using ICacheEntry entry = _cache.CreateEntry(new CacheKey(key));
         entry.Value = new Entry(result, validUntil);
         entry.Size = 1;
         // Eviction follows the real clock; correctness follows ValidUntil above.

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+using OpenEnergy.Fapi.Certificates;
+using OpenEnergy.Fapi.Testing;
+using OpenEnergy.Fapi.Validation;
+
+namespace OpenEnergy.Fapi.Benchmarks;
+
+/// <summary>
+/// The hot validation path against its floor (base64-decode the DER and SHA-256 it) and the naive way
+/// (an X509Certificate2 per request). Compare the Ratio and Alloc Ratio columns, not absolute times.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private FakeAuthorizationServer _server = null!;
+    private ServiceProvider _services = null!;
+    private IFapiValidator _validator = null!;
+    private TestCertificateAuthority _ca = null!;
+    private string _pem = null!;
+    private string _base64Der = null!;
+    private string _escapedPem = null!;
+    private byte[] _derBuffer = null!;
+    private StringValues _authorization;
+    private string[] _scopes = null!;
+    private CertificateThumbprint _thumbprint;
+
+    [Params("directory-rsa2048", "long-subject-rsa2048")]
+    public string Certificate { get; set; } = "";
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _ca = TestCertificateAuthority.Create("Benchmark Directory CA");
+        string cn = Certificate == "directory-rsa2048"
+            ? "c2d2c8d8-0ad9-4c7b-9b1b-6b0e0a7e4b11"
+            : "c2d2c8d8-0ad9-4c7b-9b1b-6b0e0a7e4b11 " + new string('x', 200);
+        using X509Certificate2 client = _ca.IssueClientCertificate(cn, "org-8f0e6b2a-5d1c-4b5a-9a3e-7c1d2e3f4a5b", algorithm: TestKeyAlgorithm.Rsa2048);
+        _pem = client.ExportCertificatePem();
+        _base64Der = Convert.ToBase64String(client.RawData);
+        _escapedPem = Uri.EscapeDataString(_pem + "\n");
+        _derBuffer = new byte[client.RawData.Length + 16];
+        _thumbprint = CertificateThumbprint.FromCertificate(client);
+
+        _server = await FakeAuthorizationServer.StartAsync();
+        X509Certificate2 provider = _ca.IssueClientCertificate("provider");
+        _services = new ServiceCollection().AddOpenEnergyFapi(o =>
+        {
+            o.Issuer = _server.BaseAddress.ToString();
+            o.ClientId = "provider";
+            o.ClientCertificate = provider;
+            o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+        }).BuildServiceProvider();
+        _validator = _services.GetRequiredService<IFapiValidator>();
+        string token = _server.IssueToken(client, "energy:read", lifetime: TimeSpan.FromHours(2));
+        _authorization = new StringValues("Bearer " + token);
+        _scopes = ["energy:read"];
+        FapiVerdict primed = await _validator.ValidateAsync(Request(_thumbprint));
+        if (!primed.Succeeded)
+        {
+            throw new InvalidOperationException("priming failed: " + primed.Failure.Reason);
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _services.DisposeAsync();
+        await _server.DisposeAsync();
+        _ca.Dispose();
+    }
+
+    private FapiRequest Request(CertificateThumbprint thumbprint) => new()
+    {
+        Authorization = _authorization,
+        ClientCertificate = thumbprint,
+        RequiredScopes = _scopes,
+    };
+
+    [Benchmark(Baseline = true, Description = "floor: base64 decode + SHA-256")]
+    public CertificateThumbprint Floor()
+    {
+        Convert.TryFromBase64String(_base64Der, _derBuffer, out int written);
+        return CertificateThumbprint.FromDer(_derBuffer.AsSpan(0, written));
+    }
+
+    [Benchmark(Description = "naive: X509Certificate2 from PEM + hash")]
+    public byte[] Naive()
+    {
+        using X509Certificate2 certificate = X509Certificate2.CreateFromPem(_pem);
+        return certificate.GetCertHash(HashAlgorithmName.SHA256);
+    }
+
+    [Benchmark(Description = "decode: percent-encoded PEM header")]
+    public CertificateThumbprint DecodeEscapedPem()
+    {
+        ForwardedCertificateDecoder.TryGetThumbprint(_escapedPem, ForwardedCertificateFormat.Auto, out CertificateThumbprint t);
+        return t;
+    }
+
+    [Benchmark(Description = "core cache hit: direct TLS (thumbprint known)")]
+    public bool CacheHitDirect() => _validator.ValidateAsync(Request(_thumbprint)).Result.Succeeded;
+
+    [Benchmark(Description = "core cache hit: base64 DER header")]
+    public bool CacheHitBase64Header()
+    {
+        ForwardedCertificateDecoder.TryGetThumbprint(_base64Der, ForwardedCertificateFormat.Base64Der, out CertificateThumbprint t);
+        return _validator.ValidateAsync(Request(t)).Result.Succeeded;
+    }
+
+    [Benchmark(Description = "core cache hit: percent-encoded PEM header")]
+    public bool CacheHitEscapedPem()
+    {
+        ForwardedCertificateDecoder.TryGetThumbprint(_escapedPem, ForwardedCertificateFormat.Auto, out CertificateThumbprint t);
+        return _validator.ValidateAsync(Request(t)).Result.Succeeded;
+    }
+}
