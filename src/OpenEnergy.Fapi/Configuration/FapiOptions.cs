@@ -97,6 +97,12 @@ public sealed class FapiOptions
     public ForwardedCertificateFormat ClientCertificateHeaderFormat { get; set; } = ForwardedCertificateFormat.Auto;
 
     /// <summary>
+    /// Optional header in which the proxy states its own chain verdict (nginx <c>$ssl_client_verify</c>); when
+    /// set, a forwarded certificate counts only if this header is exactly <c>SUCCESS</c>.
+    /// </summary>
+    public string? ClientCertificateVerifyHeader { get; set; }
+
+    /// <summary>
     /// Addresses and CIDR ranges whose forwarded certificate headers are believed. Empty means the default:
     /// loopback and UNIX-socket connections. A configured list replaces the default. Used by the adapters.
     /// </summary>
@@ -104,4 +110,7 @@ public sealed class FapiOptions
 
     /// <summary>PEM bundle of the directory's CA certificates, the only roots trusted for client certificates on direct TLS. Used by the adapters.</summary>
     public string? TrustedClientCaPath { get; set; }
+
+    /// <summary>Revocation checking of direct-TLS client certificates: <c>NoCheck</c> (default, as nginx without <c>ssl_crl</c>), <c>Online</c> or <c>Offline</c>.</summary>
+    public System.Security.Cryptography.X509Certificates.X509RevocationMode ClientCertificateRevocationMode { get; set; } = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
 }

@@ -48,6 +48,11 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
             failures.Add($"{Prefix}ClientCertificateHeader '{options.ClientCertificateHeader}' is not a valid HTTP header name.");
         }
 
+        if (!string.IsNullOrEmpty(options.ClientCertificateVerifyHeader) && !IsToken(options.ClientCertificateVerifyHeader))
+        {
+            failures.Add($"{Prefix}ClientCertificateVerifyHeader '{options.ClientCertificateVerifyHeader}' is not a valid HTTP header name.");
+        }
+
         foreach (string proxy in options.TrustedProxies)
         {
             if (!TrustedProxyList.TryParseEntry(proxy, out _))
@@ -64,7 +69,7 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
                 _ = ProviderCredentials.Load(options);
                 if (!string.IsNullOrWhiteSpace(options.TrustedClientCaPath))
                 {
-                    _ = ProviderCredentials.LoadCaBundle(options.TrustedClientCaPath, "TrustedClientCaPath");
+                    _ = CertificateAuthorityBundle.Load(options.TrustedClientCaPath, "TrustedClientCaPath");
                 }
             }
             catch (InvalidOperationException ex)

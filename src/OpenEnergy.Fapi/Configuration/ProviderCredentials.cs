@@ -29,37 +29,10 @@ internal sealed class ProviderCredentials
         var cas = new X509Certificate2Collection(options.AuthorizationServerCaCertificates);
         if (!string.IsNullOrWhiteSpace(options.AuthorizationServerCaPath))
         {
-            cas.AddRange(LoadCaBundle(options.AuthorizationServerCaPath, "AuthorizationServerCaPath"));
+            cas.AddRange(CertificateAuthorityBundle.Load(options.AuthorizationServerCaPath, "AuthorizationServerCaPath"));
         }
 
         return new ProviderCredentials(certificate, cas);
-    }
-
-    /// <summary>Reads every certificate of a PEM bundle; names the configuration key in any error.</summary>
-    public static X509Certificate2Collection LoadCaBundle(string path, string key)
-    {
-        string full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new InvalidOperationException($"{FapiOptions.SectionName}:{key}: the file '{full}' does not exist. Point it at a PEM bundle of CA certificates.");
-        }
-
-        var bundle = new X509Certificate2Collection();
-        try
-        {
-            bundle.ImportFromPemFile(full);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new InvalidOperationException($"{FapiOptions.SectionName}:{key}: '{full}' is not a PEM bundle of certificates ({ex.Message}).", ex);
-        }
-
-        if (bundle.Count == 0)
-        {
-            throw new InvalidOperationException($"{FapiOptions.SectionName}:{key}: '{full}' holds no 'BEGIN CERTIFICATE' block.");
-        }
-
-        return bundle;
     }
 
     private static X509Certificate2 LoadPemPair(FapiOptions options)

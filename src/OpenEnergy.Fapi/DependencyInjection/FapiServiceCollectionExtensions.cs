@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi;
 using OpenEnergy.Fapi.Caching;
+using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
 using OpenEnergy.Fapi.Introspection;
@@ -49,6 +50,7 @@ public static class FapiServiceCollectionExtensions
         services.TryAddSingleton<IntrospectionCache>();
         services.TryAddSingleton<IntrospectionCoordinator>();
         services.TryAddSingleton<IFapiValidator, FapiValidator>();
+        services.TryAddSingleton<ForwardedCertificateReader>();
         return services;
     }
 }

@@ -1,0 +1,32 @@
+using OpenEnergy.Fapi.AspNetCore.Http;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the FAPI middleware to a pipeline.</summary>
+public static class FapiApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Validates every request that reaches this point (the whole app, or a branch made with <c>Map</c>/<c>UseWhen</c>)
+    /// and refuses the ones that fail; also puts the FAPI headers on every response and the interaction id in
+    /// the logging scope.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <param name="scopes">The scopes every request needs (all of them); none for "any valid token".</param>
+    public static IApplicationBuilder UseOpenEnergyFapi(this IApplicationBuilder app, params string[] scopes)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        FapiHttpPipeline pipeline = FapiHttpPipeline.For(app.ApplicationServices);
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []));
+    }
+
+    /// <summary>
+    /// Puts <c>x-fapi-interaction-id</c> (the request's UUID or a fresh one) and <c>Date</c> on every response,
+    /// protected or not, and the interaction id in the logging scope. Use it first, before static files.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    public static IApplicationBuilder UseFapiHeaders(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<FapiHeadersMiddleware>(FapiHttpPipeline.For(app.ApplicationServices));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.Validation;
+
+namespace OpenEnergy.Fapi.AspNetCore.Endpoints;
+
+/// <summary>
+/// A minimal-API handler parameter that gives the accepted consumer and the interaction id:
+/// <c>app.MapGet("/data", (FapiCaller caller) => …).RequireFapi("scope")</c>. Binding validates the request
+/// (once; the <c>RequireFapi</c> filter then reuses the verdict and refuses a failed request before the handler).
+/// </summary>
+public sealed class FapiCaller
+{
+    private FapiCaller(FapiVerdict verdict, string interactionId)
+    {
+        Verdict = verdict;
+        InteractionId = interactionId;
+    }
+
+    /// <summary>The verdict (always a success inside a handler guarded by <c>RequireFapi</c>).</summary>
+    public FapiVerdict Verdict { get; }
+
+    /// <summary>The consumer (null only if the handler is not guarded by <c>RequireFapi</c> and the request failed).</summary>
+    public FapiConsumer? Consumer => Verdict.Consumer;
+
+    /// <summary>The <c>x-fapi-interaction-id</c> of the request.</summary>
+    public string InteractionId { get; }
+
+    /// <summary>Minimal-API binding.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="parameter">The parameter being bound.</param>
+    public static async ValueTask<FapiCaller?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        FapiHttpPipeline pipeline = FapiHttpPipeline.For(context.RequestServices);
+        FapiRequirementMetadata? requirement = context.GetEndpoint()?.Metadata.GetMetadata<FapiRequirementMetadata>();
+        FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement?.Scopes);
+        return new FapiCaller(verdict, pipeline.Begin(context).InteractionId);
+    }
+}

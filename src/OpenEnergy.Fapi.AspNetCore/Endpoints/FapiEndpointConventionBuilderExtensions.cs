@@ -1,0 +1,30 @@
+using OpenEnergy.Fapi.AspNetCore.Endpoints;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Protects minimal-API endpoints and route groups with FAPI validation.</summary>
+public static class FapiEndpointConventionBuilderExtensions
+{
+    /// <summary>
+    /// Requires a valid certificate-bound token carrying every one of <paramref name="scopes"/>; refusals get
+    /// 400/401/403/503 with RFC 6750 challenges before the handler runs.
+    /// </summary>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <param name="scopes">The scopes needed (exact, case-sensitive).</param>
+    public static TBuilder RequireFapi<TBuilder>(this TBuilder builder, params string[] scopes)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var requirement = new FapiRequirementMetadata(scopes ?? []);
+        builder.Add(endpoint =>
+        {
+            endpoint.Metadata.Add(requirement);
+            endpoint.FilterFactories.Add((_, next) =>
+            {
+                var filter = new FapiEndpointFilter(requirement);
+                return invocation => filter.InvokeAsync(invocation, next);
+            });
+        });
+        return builder;
+    }
+}

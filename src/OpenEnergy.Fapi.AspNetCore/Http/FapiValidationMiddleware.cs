@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using OpenEnergy.Fapi.Validation;
+
+namespace OpenEnergy.Fapi.AspNetCore.Http;
+
+/// <summary>Validates every request that reaches it (a whole app or a branch) and refuses the ones that fail.</summary>
+internal sealed class FapiValidationMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly FapiHttpPipeline _pipeline;
+    private readonly IReadOnlyList<string>? _scopes;
+
+    public FapiValidationMiddleware(RequestDelegate next, FapiHttpPipeline pipeline, IReadOnlyList<string>? scopes)
+    {
+        _next = next;
+        _pipeline = pipeline;
+        _scopes = scopes is { Count: > 0 } ? scopes : null;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        Features.FapiFeature feature = _pipeline.Begin(context);
+        using (_pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId)))
+        {
+            FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes);
+            if (!verdict.Succeeded)
+            {
+                await _pipeline.WriteFailureAsync(context, verdict.Failure);
+                return;
+            }
+
+            await _next(context);
+        }
+    }
+}
