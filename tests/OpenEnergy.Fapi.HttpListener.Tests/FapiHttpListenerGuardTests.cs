@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using OpenEnergy.Fapi.HttpListener;
+using OpenEnergy.Fapi.Testing;
+using OpenEnergy.Fapi.Validation;
+
+namespace OpenEnergy.Fapi.HttpListener.Tests;
+
+/// <summary>A real HttpListener on loopback behind a (simulated) proxy that forwards the certificate.</summary>
+public class FapiHttpListenerGuardTests
+{
+    private static readonly TestCertificateAuthority Directory = TestCertificateAuthority.Create("Test Directory CA");
+    private static readonly X509Certificate2 A = Directory.IssueClientCertificate("consumer-a", "org-a");
+    private static readonly X509Certificate2 B = Directory.IssueClientCertificate("consumer-b", "org-b");
+
+    private FakeAuthorizationServer _server = null!;
+    private ServiceProvider _services = null!;
+    private System.Net.HttpListener _listener = null!;
+    private HttpClient _client = null!;
+    private Task _loop = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _server = await FakeAuthorizationServer.StartAsync();
+        _services = new ServiceCollection()
+            .AddOpenEnergyFapi(o =>
+            {
+                o.Issuer = _server.BaseAddress.ToString();
+                o.ClientId = "provider";
+                o.ClientCertificate = Directory.IssueClientCertificate("provider");
+                o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+                o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
+            })
+            .AddOpenEnergyFapiHttpListener()
+            .BuildServiceProvider();
+        FapiHttpListenerGuard guard = _services.GetRequiredService<FapiHttpListenerGuard>();
+
+        int port = FreePort();
+        _listener = new System.Net.HttpListener();
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        _loop = Task.Run(async () =>
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                FapiVerdict verdict = await guard.ValidateAsync(context, ["s1"]);
+                if (verdict.Succeeded)
+                {
+                    byte[] body = System.Text.Encoding.UTF8.GetBytes("ok:" + verdict.Consumer.ClientId);
+                    context.Response.OutputStream.Write(body);
+                    context.Response.Close();
+                }
+            }
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _loop;
+        _client.Dispose();
+        await _services.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static HttpRequestMessage Request(X509Certificate2? forwarded, string? token, string? interactionId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "data");
+        if (forwarded is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-OE-CLIENT-CERT", Uri.EscapeDataString(forwarded.ExportCertificatePem() + "\n"));
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (interactionId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("x-fapi-interaction-id", interactionId);
+        }
+
+        return request;
+    }
+
+    private static void AssertFapiHeaders(HttpResponseMessage response)
+    {
+        string date = response.Headers.GetValues("Date").Single();
+        Assert.That(date, Does.EndWith(" GMT"));
+        Assert.That(DateTimeOffset.ParseExact(date, "r", CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)));
+        Assert.That(Guid.TryParseExact(response.Headers.GetValues("x-fapi-interaction-id").Single(), "D", out _), Is.True);
+    }
+
+    [Test]
+    public async Task BoundToken_WithTheForwardedCertificate_IsServed()
+    {
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueToken(A, "s1", "cA")));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("ok:cA"));
+        AssertFapiHeaders(response);
+        Assert.That(response.Headers.CacheControl?.NoStore, Is.True);
+    }
+
+    [Test]
+    public async Task NoToken_Is401WithAChallengeAndTheFapiHeaders()
+    {
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, null, "c770AEf3-6784-41F7-8e0E-ff5f97bddb3a"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer realm=\"open-energy\""));
+        AssertFapiHeaders(response);
+        Assert.That(response.Headers.GetValues("x-fapi-interaction-id").Single(), Is.EqualTo("c770AEf3-6784-41F7-8e0E-ff5f97bddb3a"));
+    }
+
+    [Test]
+    public async Task OtherConsumersCertificate_IsInvalidToken()
+    {
+        using HttpResponseMessage response = await _client.SendAsync(Request(B, _server.IssueToken(A, "s1")));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"error\":\"invalid_token\""));
+    }
+
+    [Test]
+    public async Task NoCertificate_IsInvalidToken()
+    {
+        using HttpResponseMessage response = await _client.SendAsync(Request(null, _server.IssueToken(A, "s1")));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
+    }
+
+    [Test]
+    public async Task MissingScope_Is403()
+    {
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueToken(A, "s2")));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("scope=\"s1\""));
+    }
+
+    [Test]
+    public async Task Outage_Is503WithRetryAfter()
+    {
+        string token = FakeAuthorizationServer.NewToken();
+        _server.SetResponse(token, FakeIntrospectionResponse.Status(502));
+
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, token));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        AssertFapiHeaders(response);
+    }
+}
