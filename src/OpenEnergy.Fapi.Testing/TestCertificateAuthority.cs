@@ -39,6 +39,21 @@ public sealed class TestCertificateAuthority : IDisposable
         return new TestCertificateAuthority(request.CreateSelfSigned(now.AddDays(-30), now.AddYears(10)), time);
     }
 
+    /// <summary>Uses an existing CA certificate with its private key (ECDSA), for example one saved with <see cref="WritePemFiles"/>.</summary>
+    /// <param name="certificate">The CA certificate with its ECDSA private key.</param>
+    /// <param name="time">The clock that sets validity periods; the system clock by default.</param>
+    public static TestCertificateAuthority FromCertificate(X509Certificate2 certificate, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using ECDsa? key = certificate.GetECDsaPrivateKey();
+        if (key is null)
+        {
+            throw new ArgumentException("The CA certificate needs its ECDSA private key.", nameof(certificate));
+        }
+
+        return new TestCertificateAuthority(certificate, time ?? TimeProvider.System);
+    }
+
     /// <summary>Issues a client (transport) certificate, directory style: <c>CN</c> = software id, <c>OU</c> = organisation id.</summary>
     /// <param name="commonName">The subject common name.</param>
     /// <param name="organisationId">Put in <c>OU</c>, as the directory does.</param>

@@ -1,0 +1,29 @@
+namespace OpenEnergy.Fapi.SampleProvider;
+
+/// <summary>The sample provider's own settings, bound from the <c>Provider</c> section.</summary>
+public sealed class ProviderOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Provider";
+
+    /// <summary>Folder of the <c>{name}.csv</c> datasets; relative paths are under the application's folder.</summary>
+    public string DataDirectory { get; set; } = "shared_data";
+
+    /// <summary>Folder of public static files, served without a token (as nginx's <c>try_files</c> did).</summary>
+    public string? PublicDirectory { get; set; } = "public";
+
+    /// <summary>The scope every dataset request needs; empty for none (as in the original guide).</summary>
+    public string? RequiredScope { get; set; }
+
+    /// <summary>Log every served request at Information (off by default: it halves throughput).</summary>
+    public bool AccessLog { get; set; }
+
+    /// <summary>File mode (octal, e.g. <c>660</c>) set on a UNIX socket the app listens on, so nginx can connect.</summary>
+    public string? UnixSocketMode { get; set; }
+
+    /// <summary>Dev mode: the HTTPS port of the provider (0 picks a free one).</summary>
+    public int DevPort { get; set; } = 5443;
+
+    /// <summary>Files up to this size are served from memory (refreshed when they change); larger ones stream.</summary>
+    public int InMemoryLimitBytes { get; set; } = 256 * 1024;
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.SampleProvider.Datasets;
+using OpenEnergy.Fapi.SampleProvider.DevMode;
+
+namespace OpenEnergy.Fapi.SampleProvider;
+
+/// <summary>
+/// The reference data provider: the Python guide's CSV provider, protected by OpenEnergy.Fapi. Built here so
+/// that tests can start the very app that operators run.
+/// </summary>
+public sealed class SampleProviderApplication : IAsyncDisposable
+{
+    private SampleProviderApplication(WebApplication app, DevEnvironment? dev)
+    {
+        App = app;
+        Dev = dev;
+    }
+
+    /// <summary>The web application.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>The embedded default, when the app runs in dev mode.</summary>
+    public DevEnvironment? Dev { get; }
+
+    /// <summary>Builds the app from command-line arguments and configuration.</summary>
+    /// <param name="args">Command-line arguments (<c>--dev</c> forces dev mode when no issuer is configured).</param>
+    /// <param name="configure">Adjusts the builder (tests add configuration here).</param>
+    public static async Task<SampleProviderApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != "--dev").ToArray(),
+            // Relative data folders and appsettings.json are found beside the app, whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+        builder.Host.UseSystemd();
+
+        IConfigurationSection fapiSection = builder.Configuration.GetSection(FapiOptions.SectionName);
+        IConfigurationSection providerSection = builder.Configuration.GetSection(ProviderOptions.SectionName);
+        ProviderOptions provider = providerSection.Get<ProviderOptions>() ?? new ProviderOptions();
+
+        DevEnvironment? dev = null;
+        bool devRequested = args.Contains("--dev") || builder.Environment.IsDevelopment();
+        if (string.IsNullOrWhiteSpace(fapiSection["Issuer"]) && devRequested)
+        {
+            dev = await DevEnvironment.StartAsync(provider.RequiredScope);
+            ConfigureDevMode(builder, dev, provider.DevPort);
+        }
+
+        builder.Services.AddOpenEnergyFapi(fapiSection, o =>
+        {
+            if (dev is not null)
+            {
+                o.ClientCertificate = dev.ProviderCertificate;
+                o.AuthorizationServerCaCertificates.Add(dev.AuthorizationServer.Authority.Certificate);
+            }
+        });
+        builder.Services.AddOpenEnergyFapiHttp(o => o.AccessLog = provider.AccessLog);
+        builder.Services.Configure<ProviderOptions>(providerSection);
+        builder.Services.AddSingleton<CsvDatasetStore>();
+        if (dev is null && !string.IsNullOrWhiteSpace(fapiSection["TrustedClientCaPath"]))
+        {
+            // Kestrel terminates mutual TLS itself (HTTPS endpoints from Kestrel:Endpoints or --urls).
+            builder.WebHost.UseOpenEnergyFapiMutualTls();
+        }
+
+        // Listens on systemd's socket when started by socket activation (a no-op otherwise).
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseSystemd());
+
+        WebApplication app = builder.Build();
+        MapProvider(app, provider);
+        return new SampleProviderApplication(app, dev);
+    }
+
+    /// <summary>The addresses the app listens on, once started.</summary>
+    public IReadOnlyCollection<string> Addresses
+        => App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+
+    /// <summary>Starts the app, and opens its UNIX socket to the configured file mode.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await App.StartAsync(cancellationToken);
+        ProviderOptions provider = App.Services.GetRequiredService<IOptions<ProviderOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(provider.UnixSocketMode) && !OperatingSystem.IsWindows())
+        {
+            var mode = (UnixFileMode)Convert.ToInt32(provider.UnixSocketMode, 8);
+            foreach (string address in Addresses.Where(a => a.StartsWith("http://unix:", StringComparison.Ordinal)))
+            {
+                File.SetUnixFileMode(address["http://unix:".Length..], mode);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (Dev is not null)
+        {
+            await Dev.DisposeAsync();
+        }
+    }
+
+    private static void ConfigureDevMode(WebApplicationBuilder builder, DevEnvironment dev, int port)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OpenEnergy:Fapi:Issuer"] = dev.AuthorizationServer.BaseAddress.ToString(),
+            ["OpenEnergy:Fapi:ClientId"] = "dev-provider",
+            ["OpenEnergy:Fapi:TrustedClientCaPath"] = dev.CaPath,
+        });
+        var tls = new FapiOptions { TrustedClientCaPath = dev.CaPath };
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            void Https(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = dev.ServerCertificate;
+                https.ConfigureFapiMutualTls(tls);
+            });
+
+            if (port == 0)
+            {
+                kestrel.Listen(IPAddress.Loopback, 0, Https);
+            }
+            else
+            {
+                kestrel.ListenLocalhost(port, Https);
+            }
+        });
+    }
+
+    private static void MapProvider(WebApplication app, ProviderOptions provider)
+    {
+        // Every response, public files included, carries Date and x-fapi-interaction-id.
+        app.UseFapiHeaders();
+
+        if (!string.IsNullOrWhiteSpace(provider.PublicDirectory))
+        {
+            string publicRoot = Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, provider.PublicDirectory));
+            if (Directory.Exists(publicRoot))
+            {
+                app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(publicRoot), ServeUnknownFileTypes = false });
+            }
+        }
+
+        // Everything that is not a public file is validated before routing: an unknown dataset name tells an
+        // unauthenticated caller nothing.
+        string[] scopes = string.IsNullOrWhiteSpace(provider.RequiredScope) ? [] : provider.RequiredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        app.UseOpenEnergyFapi(scopes);
+
+        app.MapGet("/{name}", (string name, CsvDatasetStore store) => store.Find(name) switch
+        {
+            null => Results.NotFound(),
+            { Content: { } bytes } => Results.Bytes(bytes, "text/csv; charset=utf-8"),
+            { } large => Results.File(large.Path, "text/csv; charset=utf-8"),
+        });
+    }
+}
