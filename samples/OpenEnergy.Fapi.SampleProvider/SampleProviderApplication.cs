@@ -154,6 +154,9 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         string[] scopes = string.IsNullOrWhiteSpace(provider.RequiredScope) ? [] : provider.RequiredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         app.UseOpenEnergyFapi(scopes);
 
+        // Routing after static files and validation: a public file is not mistaken for a dataset name.
+        app.UseRouting();
+
         app.MapGet("/{name}", (string name, CsvDatasetStore store) => store.Find(name) switch
         {
             null => Results.NotFound(),
