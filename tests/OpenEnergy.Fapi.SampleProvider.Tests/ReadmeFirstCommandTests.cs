@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using OpenEnergy.Fapi.SampleProvider.Tests.Support;
+
+namespace OpenEnergy.Fapi.SampleProvider.Tests;
+
+/// <summary>
+/// A newcomer's first minutes: the README's first command on this checkout, then the <c>curl</c> lines it
+/// prints, pasted into bash from another folder.
+/// </summary>
+internal sealed partial class ReadmeFirstCommandTests
+{
+    [GeneratedRegex("^```bash\\n(?<command>dotnet run [^\\n]+)\\n", RegexOptions.Multiline)]
+    private static partial Regex FirstRunCommand();
+
+    private static bool IsRunnerVariable(string name)
+        => name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)
+            || name is "DOTNET_HOST_PATH" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT" or "MSBuildExtensionsPath" or "MSBuildSDKsPath";
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task FirstCommand_PrintsCurlLines_ThatFetchATokenACsvAndARefusal(CancellationToken cancellationToken)
+    {
+        if (!File.Exists("/usr/bin/curl") && !File.Exists("/bin/curl"))
+        {
+            Assert.Ignore("curl is not installed (.ci/run installs it)");
+        }
+
+        string readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), cancellationToken);
+        Match match = FirstRunCommand().Match(readme);
+        Assert.That(match.Success, Is.True, "the README's first bash block does not start with 'dotnet run'");
+        string command = match.Groups["command"].Value;
+
+        var start = new ProcessStartInfo("bash", ["-c", "exec " + command])
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // As a newcomer's shell would be: none of the test runner's MSBuild or test-host settings.
+        foreach (string name in start.Environment.Keys.Where(IsRunnerVariable).ToArray())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using Process provider = Process.Start(start)!;
+        var errors = new System.Text.StringBuilder();
+        provider.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
+        provider.BeginErrorReadLine();
+        try
+        {
+            var curls = new List<string>();
+            var seen = new List<string>();
+            while (curls.Count < 3)
+            {
+                string? line = await provider.StandardOutput.ReadLineAsync(cancellationToken);
+                Assert.That(line, Is.Not.Null, "the provider stopped before printing three curl lines:\n" + string.Join('\n', seen) + errors);
+                seen.Add(line!);
+                if (line!.StartsWith("curl ", StringComparison.Ordinal))
+                {
+                    curls.Add(line);
+                }
+            }
+
+            string elsewhere = Path.GetTempPath();
+            (int tokenExit, string tokenOutput) = await Repository.BashAsync(curls[0], elsewhere, TimeSpan.FromSeconds(30));
+            (int csvExit, string csvOutput) = await Repository.BashAsync(curls[1], elsewhere, TimeSpan.FromSeconds(30));
+            (int refusalExit, string refusalOutput) = await Repository.BashAsync(curls[2], elsewhere, TimeSpan.FromSeconds(30));
+
+            Assert.That(tokenExit, Is.Zero, tokenOutput);
+            Assert.That(tokenOutput, Does.Contain("\"access_token\""));
+            Assert.That(csvExit, Is.Zero, csvOutput);
+            Assert.That(csvOutput, Does.StartWith("timestamp,meter_id,consumption_kwh"));
+            Assert.That(refusalExit, Is.Zero, refusalOutput);
+            Assert.That(refusalOutput, Does.Match("^HTTP/\\S+ 4\\d\\d"));
+        }
+        finally
+        {
+            provider.Kill(entireProcessTree: true);
+            await provider.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+}
