@@ -95,6 +95,11 @@ public sealed class SampleProviderApplication : IAsyncDisposable
                 File.SetUnixFileMode(address["http://unix:".Length..], mode);
             }
         }
+
+        if (App.Logger.IsEnabled(LogLevel.Information))
+        {
+            App.Logger.LogInformation("Provider ready: datasets from {DataDirectory} on {Addresses}", provider.DataDirectory, string.Join(", ", Addresses));
+        }
     }
 
     /// <inheritdoc />

@@ -5,6 +5,9 @@ using OpenEnergy.Fapi.AspNetCore;
 using OpenEnergy.Fapi.AspNetCore.Authentication;
 using OpenEnergy.Fapi.AspNetCore.Authorization;
 using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.AspNetCore.Kestrel;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +27,8 @@ public static class FapiHttpServiceCollectionExtensions
         }
 
         services.TryAddSingleton<FapiHttpPipeline>();
+        // Lets forwarded certificates from a proxy on a UNIX socket be trusted by default (Kestrel only).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, UnixSocketConnectionMarker>());
         return services;
     }
 

@@ -1,8 +1,6 @@
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -201,7 +199,7 @@ internal sealed class FapiHttpPipeline
             StringValues header = context.Request.Headers[name];
             if (header.Count > 0)
             {
-                bool isUnixSocket = context.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint;
+                bool isUnixSocket = Kestrel.UnixSocketConnectionMarker.IsUnixSocket(context);
                 StringValues verify = _forwarded.VerifyHeaderName is { } verifyName ? context.Request.Headers[verifyName] : default;
                 if (_forwarded.TryRead(header, verify, context.Connection.RemoteIpAddress, isUnixSocket, out CertificateThumbprint thumbprint))
                 {
