@@ -308,7 +308,10 @@ internal sealed class FapiValidatorTests : AuthorizationServerFixture
     public async Task ThumbprintWithOneLetterCaseFlipped_IsInvalidToken()
     {
         string bound = Fapi.Certificates.CertificateThumbprint.FromCertificate(A).ToString();
-        string flipped = char.IsUpper(bound[0]) ? char.ToLowerInvariant(bound[0]) + bound[1..] : char.ToUpperInvariant(bound[0]) + bound[1..];
+        int letter = bound.IndexOfAny("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".ToCharArray());
+        char c = bound[letter];
+        string flipped = bound[..letter] + (char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)) + bound[(letter + 1)..];
+        Assert.That(flipped, Is.Not.EqualTo(bound));
         string token = IssueA(customize: o => o["cnf"] = new JsonObject { ["x5t#S256"] = flipped });
 
         AssertRejected(await _rs.ValidateAsync("Bearer " + token, A), 401, "invalid_token", FapiFailureReason.CertificateMismatch);
