@@ -102,6 +102,19 @@ public sealed class FakeIntrospectionResponse
             return Task.CompletedTask;
         });
 
+    /// <summary>Answers the first call with the first response, the second with the second, and so on; the last repeats.</summary>
+    /// <param name="responses">The answers, in order.</param>
+    public static FakeIntrospectionResponse Sequence(params FakeIntrospectionResponse[] responses)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(responses.Length);
+        int next = -1;
+        return new((context, server) =>
+        {
+            int index = Math.Min(Interlocked.Increment(ref next), responses.Length - 1);
+            return responses[index].WriteAsync(context, server);
+        });
+    }
+
     /// <summary>Waits for <paramref name="gate"/> to complete, then answers with <paramref name="then"/>.</summary>
     /// <param name="gate">Completes when the answer may go.</param>
     /// <param name="then">The answer.</param>

@@ -69,6 +69,40 @@ public sealed class FapiOptions
     /// <summary>Upper bound for one introspection (discovery included), after which the request gets 503. Default 5 s.</summary>
     public TimeSpan IntrospectionTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Bound on one attempt of an introspection or discovery call (until the response headers). Default 2 s.</summary>
+    public TimeSpan IntrospectionAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Retries after a transient fault (connection error, attempt timeout, 5xx, 429), always within
+    /// <see cref="IntrospectionTimeout"/>. Default 2; 0 turns retries off.
+    /// </summary>
+    public int IntrospectionRetryCount { get; set; } = 2;
+
+    /// <summary>The first retry's delay (doubling, with jitter; a 429's <c>Retry-After</c> wins). Default 200 ms.</summary>
+    public TimeSpan IntrospectionRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The circuit breaker opens when at least this share of introspections fail (after retries) within
+    /// <see cref="CircuitBreakerSamplingDuration"/>, and at least <see cref="CircuitBreakerMinimumThroughput"/>
+    /// were made. While open, requests needing an introspection get 503 at once. Default 0.5.
+    /// </summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>The fewest introspections in the sampling window before the breaker may open. Default 10.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>The breaker's sampling window. Default 30 s.</summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the breaker stays open before it lets one call test the server. Default 5 s.</summary>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most introspection calls under way at once (distinct tokens). Default 64.</summary>
+    public int MaxConcurrentIntrospections { get; set; } = 64;
+
+    /// <summary>The most introspection calls waiting for a slot; beyond it, 503 at once. Default 256.</summary>
+    public int MaxQueuedIntrospections { get; set; } = 256;
+
     /// <summary>How long a fetched discovery document is used before it is fetched again. Default 1 hour.</summary>
     public TimeSpan DiscoveryRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 

@@ -33,6 +33,34 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
             failures.Add($"{Prefix}ClockSkew must be between 0 and 5 minutes (the scheme asks for at most 10 s); it is {options.ClockSkew}.");
         }
 
+        CheckPositive(options.IntrospectionAttemptTimeout, "IntrospectionAttemptTimeout", failures);
+        CheckPositive(options.CircuitBreakerSamplingDuration, "CircuitBreakerSamplingDuration", failures);
+        CheckPositive(options.CircuitBreakerBreakDuration, "CircuitBreakerBreakDuration", failures);
+        if (options.IntrospectionRetryCount is < 0 or > 10)
+        {
+            failures.Add($"{Prefix}IntrospectionRetryCount must be between 0 and 10; it is {options.IntrospectionRetryCount}.");
+        }
+
+        if (options.IntrospectionRetryDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{Prefix}IntrospectionRetryDelay must not be negative; it is {options.IntrospectionRetryDelay}.");
+        }
+
+        if (options.CircuitBreakerFailureRatio is <= 0 or > 1)
+        {
+            failures.Add($"{Prefix}CircuitBreakerFailureRatio must be above 0 and at most 1; it is {options.CircuitBreakerFailureRatio}.");
+        }
+
+        if (options.CircuitBreakerMinimumThroughput < 2)
+        {
+            failures.Add($"{Prefix}CircuitBreakerMinimumThroughput must be at least 2; it is {options.CircuitBreakerMinimumThroughput}.");
+        }
+
+        if (options.MaxConcurrentIntrospections < 1 || options.MaxQueuedIntrospections < 0)
+        {
+            failures.Add($"{Prefix}MaxConcurrentIntrospections must be at least 1 and MaxQueuedIntrospections at least 0.");
+        }
+
         if (options.CacheSizeLimit < 1)
         {
             failures.Add($"{Prefix}CacheSizeLimit must be at least 1; it is {options.CacheSizeLimit}.");

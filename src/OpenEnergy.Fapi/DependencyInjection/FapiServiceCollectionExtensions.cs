@@ -45,6 +45,7 @@ public static class FapiServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => AuthorizationServerHandlerFactory.Create(sp.GetRequiredService<ProviderCredentials>()));
 
         services.TryAddSingleton(sp => new FapiMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<AuthorizationServerResilience>();
         services.TryAddSingleton<AuthorizationServerMetadataProvider>();
         services.TryAddSingleton<IntrospectionClient>();
         services.TryAddSingleton<IntrospectionCache>();

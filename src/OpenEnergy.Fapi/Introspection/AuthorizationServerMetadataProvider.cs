@@ -17,6 +17,7 @@ namespace OpenEnergy.Fapi.Introspection;
 internal sealed class AuthorizationServerMetadataProvider
 {
     private readonly IHttpClientFactory _httpClientFactory;
+    private readonly AuthorizationServerResilience _resilience;
     private readonly FapiOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -27,8 +28,9 @@ internal sealed class AuthorizationServerMetadataProvider
     private DateTimeOffset _discoveredAt;
     private Task<AuthorizationServerEndpoints>? _pending;
 
-    public AuthorizationServerMetadataProvider(IHttpClientFactory httpClientFactory, IOptions<FapiOptions> options, TimeProvider time, ILogger<AuthorizationServerMetadataProvider> logger)
+    public AuthorizationServerMetadataProvider(IHttpClientFactory httpClientFactory, AuthorizationServerResilience resilience, IOptions<FapiOptions> options, TimeProvider time, ILogger<AuthorizationServerMetadataProvider> logger)
     {
+        _resilience = resilience;
         _httpClientFactory = httpClientFactory;
         _options = options.Value;
         _time = time;
@@ -109,9 +111,15 @@ internal sealed class AuthorizationServerMetadataProvider
     private async Task<AuthorizationServerEndpoints> DiscoverAsync(Uri url, CancellationToken cancellationToken)
     {
         HttpClient client = _httpClientFactory.CreateClient(FapiDefaults.HttpClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using HttpResponseMessage response = await _resilience.Discovery.ExecuteAsync(
+            static async (call, ct) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, call.Url);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                return await call.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            },
+            (Client: client, Url: url),
+            cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new AuthorizationServerUnavailableException($"HTTP {(int)response.StatusCode}");

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
 
 namespace OpenEnergy.Fapi.Introspection;
 
@@ -19,11 +22,13 @@ internal sealed class IntrospectionClient
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly AuthorizationServerMetadataProvider _metadata;
+    private readonly AuthorizationServerResilience _resilience;
     private readonly ILogger _logger;
     private readonly string _clientId;
 
-    public IntrospectionClient(IHttpClientFactory httpClientFactory, AuthorizationServerMetadataProvider metadata, IOptions<FapiOptions> options, ILogger<IntrospectionClient> logger)
+    public IntrospectionClient(IHttpClientFactory httpClientFactory, AuthorizationServerMetadataProvider metadata, AuthorizationServerResilience resilience, IOptions<FapiOptions> options, ILogger<IntrospectionClient> logger)
     {
+        _resilience = resilience;
         _httpClientFactory = httpClientFactory;
         _metadata = metadata;
         _logger = logger;
@@ -38,18 +43,24 @@ internal sealed class IntrospectionClient
         {
             AuthorizationServerEndpoints endpoints = await _metadata.GetAsync(cancellationToken);
             HttpClient client = _httpClientFactory.CreateClient(FapiDefaults.HttpClientName);
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoints.IntrospectionEndpoint)
-            {
-                Content = new FormUrlEncodedContent(
-                [
-                    new("token", token),
-                    new("token_type_hint", "access_token"),
-                    new("client_id", _clientId),
-                ]),
-            };
-            request.Headers.Accept.Add(AcceptJson);
-
-            using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using HttpResponseMessage response = await _resilience.Introspection.ExecuteAsync(
+                static async (call, ct) =>
+                {
+                    // A new request per attempt: a sent request cannot be sent again.
+                    using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint)
+                    {
+                        Content = new FormUrlEncodedContent(
+                        [
+                            new("token", call.Token),
+                            new("token_type_hint", "access_token"),
+                            new("client_id", call.ClientId),
+                        ]),
+                    };
+                    request.Headers.Accept.Add(AcceptJson);
+                    return await call.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                },
+                (Client: client, Endpoint: endpoints.IntrospectionEndpoint, Token: token, ClientId: _clientId),
+                cancellationToken);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 _logger.CredentialsRefused((int)response.StatusCode, endpoints.IntrospectionEndpoint);
@@ -86,6 +97,18 @@ internal sealed class IntrospectionClient
         catch (AuthorizationServerUnavailableException ex)
         {
             return IntrospectionOutcome.Unavailable(ex.Message);
+        }
+        catch (BrokenCircuitException)
+        {
+            return IntrospectionOutcome.Unavailable("the circuit breaker is open after repeated faults");
+        }
+        catch (RateLimiterRejectedException)
+        {
+            return IntrospectionOutcome.Unavailable("too many introspections under way");
+        }
+        catch (TimeoutRejectedException)
+        {
+            return IntrospectionOutcome.Unavailable("every attempt timed out");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

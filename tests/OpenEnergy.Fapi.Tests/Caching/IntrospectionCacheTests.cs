@@ -99,7 +99,7 @@ internal sealed class IntrospectionCacheTests : AuthorizationServerFixture
     [Test]
     public async Task Outage_IsNotCached_AndTheNextRequestSucceeds()
     {
-        ValidatorHarness rs = NewValidator();
+        ValidatorHarness rs = NewValidator(o => o.IntrospectionRetryCount = 0);
         string token = FakeAuthorizationServer.NewToken();
         Server.SetResponse(token, FakeIntrospectionResponse.Status(500));
 
@@ -177,7 +177,7 @@ internal sealed class IntrospectionCacheTests : AuthorizationServerFixture
     [Test]
     public async Task SharedCallFailure_Gives503ToEveryWaiter_AndIsNotCached()
     {
-        ValidatorHarness rs = NewValidator();
+        ValidatorHarness rs = NewValidator(o => o.IntrospectionRetryCount = 0);
         string token = FakeAuthorizationServer.NewToken();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Server.SetResponse(token, FakeIntrospectionResponse.After(gate.Task, FakeIntrospectionResponse.Status(500)));

@@ -86,7 +86,7 @@ internal sealed class IntrospectionCallTests : AuthorizationServerFixture
     [Test]
     public async Task DiscoveryOutage_Is503_AndRecoversWithoutRestart()
     {
-        ValidatorHarness rs = NewValidator();
+        ValidatorHarness rs = NewValidator(o => o.IntrospectionRetryCount = 0);
         Server.DiscoveryResponse = FakeIntrospectionResponse.Status(500);
         string token = Server.IssueToken(A);
 
@@ -118,7 +118,11 @@ internal sealed class IntrospectionCallTests : AuthorizationServerFixture
     [Test]
     public async Task DiscoveryRefreshFailure_KeepsTheOldDocument()
     {
-        ValidatorHarness rs = NewValidator(o => o.DiscoveryRefreshInterval = TimeSpan.FromMinutes(1));
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.DiscoveryRefreshInterval = TimeSpan.FromMinutes(1);
+            o.IntrospectionRetryCount = 0;
+        });
         await rs.ValidateAsync("Bearer " + Server.IssueToken(A), A);
         Server.DiscoveryResponse = FakeIntrospectionResponse.Status(503);
         Time.Advance(TimeSpan.FromMinutes(2));

@@ -67,6 +67,8 @@ internal sealed class ValidatorHarness : IAsyncDisposable
             o.ClientId = "provider-client";
             o.ClientCertificate = Certificates.Provider;
             o.AuthorizationServerCaCertificates.Add(server.Authority.Certificate);
+            // Retries without a delay: the fake clock only moves when a test moves it.
+            o.IntrospectionRetryDelay = TimeSpan.Zero;
             configure?.Invoke(o);
         });
         return new ValidatorHarness(server, services.BuildServiceProvider(), time, logs, ownsServer);

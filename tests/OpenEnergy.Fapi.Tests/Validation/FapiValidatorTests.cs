@@ -308,7 +308,7 @@ internal sealed class FapiValidatorTests : AuthorizationServerFixture
     public async Task ThumbprintWithOneLetterCaseFlipped_IsInvalidToken()
     {
         string bound = Fapi.Certificates.CertificateThumbprint.FromCertificate(A).ToString();
-        int letter = bound.IndexOfAny("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".ToCharArray());
+        int letter = bound.AsSpan().IndexOfAnyInRange('A', 'Z') is >= 0 and var upper ? upper : bound.AsSpan().IndexOfAnyInRange('a', 'z');
         char c = bound[letter];
         string flipped = bound[..letter] + (char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)) + bound[(letter + 1)..];
         Assert.That(flipped, Is.Not.EqualTo(bound));
