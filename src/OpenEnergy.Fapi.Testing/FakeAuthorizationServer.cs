@@ -234,7 +234,11 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             context.Request.Headers.Accept.ToString(),
             form,
             caller is null ? null : CertificateThumbprint.FromCertificate(caller));
-        _introspections.Enqueue(record);
+        if (_options.RecordIntrospections)
+        {
+            _introspections.Enqueue(record);
+        }
+
         Interlocked.Increment(ref _introspectionCount);
         IntrospectionReceived?.Invoke(record);
         ReleaseWaiters();

@@ -32,6 +32,9 @@ public sealed class FakeAuthorizationServerOptions
     /// <summary>The clock for <c>iat</c> and <c>exp</c>; the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
+    /// <summary>Whether every introspection request is kept in <see cref="FakeAuthorizationServer.Introspections"/> (default true; turn off for floods).</summary>
+    public bool RecordIntrospections { get; set; } = true;
+
     /// <summary>The loopback port; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 }

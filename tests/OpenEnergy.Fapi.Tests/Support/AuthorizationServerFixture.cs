@@ -51,9 +51,9 @@ internal abstract class AuthorizationServerFixture
         _harnesses.Clear();
     }
 
-    protected ValidatorHarness NewValidator(Action<FapiOptions>? configure = null)
+    protected ValidatorHarness NewValidator(Action<FapiOptions>? configure = null, bool collectLogs = true)
     {
-        var harness = ValidatorHarness.Create(Server, Time, configure);
+        var harness = ValidatorHarness.Create(Server, Time, configure, collectLogs: collectLogs);
         _harnesses.Add(harness);
         return harness;
     }

@@ -55,12 +55,16 @@ internal sealed class ValidatorHarness : IAsyncDisposable
     }
 
     /// <summary>A validator against an existing server (whose clock must be <paramref name="time"/>).</summary>
-    public static ValidatorHarness Create(FakeAuthorizationServer server, FakeTimeProvider time, Action<FapiOptions>? configure = null, bool ownsServer = false)
+    public static ValidatorHarness Create(FakeAuthorizationServer server, FakeTimeProvider time, Action<FapiOptions>? configure = null, bool ownsServer = false, bool collectLogs = true)
     {
         var logs = new FakeLogCollector();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
+        if (collectLogs)
+        {
+            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
+        }
+
         services.AddOpenEnergyFapi(o =>
         {
             o.Issuer = server.BaseAddress.ToString();
