@@ -1,0 +1,65 @@
+// Load-test host for benchmarks/load/run.sh: the sample provider in forwarded-header mode against an
+// in-process fake authorization server, plus a bare Kestrel app serving the same bytes without any
+// validation (the baseline), all on loopback. Prints what the load script needs, then runs until stdin closes.
+using System.Security.Cryptography.X509Certificates;
+using OpenEnergy.Fapi.Certificates;
+using OpenEnergy.Fapi.SampleProvider;
+using OpenEnergy.Fapi.Testing;
+
+string work = Path.Combine(Path.GetTempPath(), "oe-fapi-load-" + Environment.ProcessId);
+string data = Path.Combine(work, "data");
+Directory.CreateDirectory(data);
+string row = "2026-11-01T00:00:00Z,MTR-0001,0.412\n";
+string small = "timestamp,meter_id,consumption_kwh\n" + string.Concat(Enumerable.Repeat(row, 2048 / row.Length));
+await File.WriteAllTextAsync(Path.Combine(data, "small.csv"), small);
+await File.WriteAllTextAsync(Path.Combine(data, "large.csv"), "timestamp,meter_id,consumption_kwh\n" + string.Concat(Enumerable.Repeat(row, 1024 * 1024 / row.Length)));
+
+using TestCertificateAuthority directory = TestCertificateAuthority.Create("Load Test Directory");
+X509Certificate2 consumer = directory.IssueClientCertificate("load-consumer", "org-load", algorithm: TestKeyAlgorithm.Rsa2048);
+await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { Authority = directory, RecordIntrospections = false });
+// Every token introspects as active and bound to the consumer: a new token per request is a cache miss, not a refusal.
+server.UnknownTokenResponse = FakeIntrospectionResponse.Active(CertificateThumbprint.FromCertificate(consumer), "energy:read", lifetime: TimeSpan.FromHours(2));
+(string providerCertificate, string providerKey) = TestCertificateAuthority.WritePemFiles(directory.IssueClientCertificate("load-provider"), work, "provider");
+string caBundle = Path.Combine(work, "ca.pem");
+await File.WriteAllTextAsync(caBundle, directory.Certificate.ExportCertificatePem() + "\n");
+
+await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync([], builder =>
+{
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["OpenEnergy:Fapi:Issuer"] = server.BaseAddress.ToString(),
+        ["OpenEnergy:Fapi:ClientId"] = "load-provider",
+        ["OpenEnergy:Fapi:CertificatePath"] = providerCertificate,
+        ["OpenEnergy:Fapi:PrivateKeyPath"] = providerKey,
+        ["OpenEnergy:Fapi:AuthorizationServerCaPath"] = caBundle,
+        ["OpenEnergy:Fapi:ClientCertificateHeader"] = "X-OE-CLIENT-CERT",
+        ["OpenEnergy:Fapi:MaxQueuedIntrospections"] = "100000",
+        ["Provider:DataDirectory"] = data,
+        ["Provider:PublicDirectory"] = "",
+        ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:OpenEnergy.Fapi"] = "Warning",
+    });
+});
+await provider.StartAsync();
+
+byte[] smallBytes = await File.ReadAllBytesAsync(Path.Combine(data, "small.csv"));
+WebApplicationBuilder bareBuilder = WebApplication.CreateSlimBuilder();
+bareBuilder.Logging.ClearProviders();
+bareBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+WebApplication bare = bareBuilder.Build();
+bare.MapGet("/small", () => Results.Bytes(smallBytes, "text/csv; charset=utf-8"));
+bare.MapGet("/introspections", () => server.IntrospectionCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+await bare.StartAsync();
+
+Console.WriteLine($"PROVIDER={provider.Addresses.First()}");
+Console.WriteLine($"BARE={bare.Urls.First()}");
+Console.WriteLine($"TOKEN={server.IssueToken(consumer, "energy:read", lifetime: TimeSpan.FromHours(2))}");
+Console.WriteLine($"CERT_HEADER={Uri.EscapeDataString(consumer.ExportCertificatePem() + "\n")}");
+Console.WriteLine($"PID={Environment.ProcessId}");
+Console.WriteLine("READY");
+
+await Console.In.ReadToEndAsync();
+await bare.StopAsync();
+await provider.App.StopAsync();
+Directory.Delete(work, recursive: true);
