@@ -13,12 +13,6 @@ internal sealed partial class ReadmeFirstCommandTests
     [GeneratedRegex("^```bash\\n(?<command>dotnet run [^\\n]+)\\n", RegexOptions.Multiline)]
     private static partial Regex FirstRunCommand();
 
-    private static bool IsRunnerVariable(string name)
-        => name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)
-            || name is "DOTNET_HOST_PATH" or "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT" or "MSBuildExtensionsPath" or "MSBuildSDKsPath";
-
     [Test]
     [CancelAfter(240_000)]
     public async Task FirstCommand_PrintsCurlLines_ThatFetchATokenACsvAndARefusal(CancellationToken cancellationToken)
@@ -33,19 +27,7 @@ internal sealed partial class ReadmeFirstCommandTests
         Assert.That(match.Success, Is.True, "the README's first bash block does not start with 'dotnet run'");
         string command = match.Groups["command"].Value;
 
-        var start = new ProcessStartInfo("bash", ["-c", "exec " + command])
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // As a newcomer's shell would be: none of the test runner's MSBuild or test-host settings.
-        foreach (string name in start.Environment.Keys.Where(IsRunnerVariable).ToArray())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        ProcessStartInfo start = Repository.StartInfo("bash", ["-c", "exec " + command], Repository.Root);
         using Process provider = Process.Start(start)!;
         var errors = new System.Text.StringBuilder();
         provider.ErrorDataReceived += (_, e) =>
