@@ -1,0 +1,99 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenEnergy.Fapi.Testing;
+
+namespace OpenEnergy.Fapi.Benchmarks;
+
+/// <summary>
+/// The ASP.NET Core adapter's cost: an in-memory request through the same pipeline with and without the
+/// FAPI middleware (forwarded certificate header, warm introspection cache).
+/// </summary>
+[MemoryDiagnoser]
+public class PipelineBenchmarks
+{
+    private FakeAuthorizationServer _server = null!;
+    private TestCertificateAuthority _ca = null!;
+    private WebApplication _app = null!;
+    private RequestDelegate _bare = null!;
+    private RequestDelegate _headersOnly = null!;
+    private RequestDelegate _validated = null!;
+    private string _token = null!;
+    private string _certificateHeader = null!;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _ca = TestCertificateAuthority.Create("Benchmark Directory CA");
+        X509Certificate2 client = _ca.IssueClientCertificate("consumer", algorithm: TestKeyAlgorithm.Rsa2048);
+        _certificateHeader = Uri.EscapeDataString(client.ExportCertificatePem() + "\n");
+        _server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { RecordIntrospections = false });
+        _token = _server.IssueToken(client, "energy:read", lifetime: TimeSpan.FromHours(2));
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddOpenEnergyFapi(o =>
+        {
+            o.Issuer = _server.BaseAddress.ToString();
+            o.ClientId = "provider";
+            o.ClientCertificate = _ca.IssueClientCertificate("provider");
+            o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+            o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
+        });
+        builder.Services.AddOpenEnergyFapiHttp();
+        _app = builder.Build();
+
+        static Task Terminal(HttpContext context)
+        {
+            context.Response.StatusCode = 200;
+            return Task.CompletedTask;
+        }
+
+        _bare = Build(_app, _ => { });
+        _headersOnly = Build(_app, b => b.UseFapiHeaders());
+        _validated = Build(_app, b => b.UseOpenEnergyFapi("energy:read"));
+        await _validated(NewContext());
+
+        RequestDelegate Build(WebApplication app, Action<IApplicationBuilder> configure)
+        {
+            IApplicationBuilder branch = ((IApplicationBuilder)app).New();
+            configure(branch);
+            branch.Run(Terminal);
+            return branch.Build();
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _app.DisposeAsync();
+        await _server.DisposeAsync();
+        _ca.Dispose();
+    }
+
+    private DefaultHttpContext NewContext()
+    {
+        var context = new DefaultHttpContext { RequestServices = _app.Services };
+        context.Request.Method = "GET";
+        context.Request.Path = "/small";
+        context.Request.Headers.Authorization = "Bearer " + _token;
+        context.Request.Headers["X-OE-CLIENT-CERT"] = _certificateHeader;
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+        return context;
+    }
+
+    [Benchmark(Baseline = true, Description = "pipeline without FAPI")]
+    public Task Bare() => _bare(NewContext());
+
+    [Benchmark(Description = "FAPI headers only (Date, interaction id, log scope)")]
+    public Task HeadersOnly() => _headersOnly(NewContext());
+
+    [Benchmark(Description = "UseOpenEnergyFapi, cache hit, forwarded PEM header")]
+    public Task Validated() => _validated(NewContext());
+}
