@@ -50,7 +50,7 @@ internal sealed class SampleHost : IAsyncDisposable
 
     public Intake Intake { get; }
 
-    public static async Task<SampleHost> StartAsync(Intake intake, string requiredScope = "energy:read")
+    public static async Task<SampleHost> StartAsync(Intake intake, string requiredScope = "energy:read", Action<WebApplicationBuilder>? configure = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "oe-fapi-sample-" + Guid.NewGuid().ToString("N"));
         string data = Path.Combine(folder, "data");
@@ -97,7 +97,11 @@ internal sealed class SampleHost : IAsyncDisposable
             settings["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0";
         }
 
-        SampleProviderApplication app = await SampleProviderApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        SampleProviderApplication app = await SampleProviderApplication.CreateAsync([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         var bound = new Uri(app.Addresses.First());
         var baseAddress = new Uri($"{(intake == Intake.DirectTls ? "https" : "http")}://localhost:{bound.Port}/");

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using OpenEnergy.Fapi.Testing;
+
+namespace OpenEnergy.Fapi.SampleProvider.Tests;
+
+/// <summary>
+/// The kit's systemd units: accepted by <c>systemd-analyze verify</c>, and the app serving on a socket it
+/// inherits through socket activation (<c>systemd-socket-activate</c>; systemd is not PID 1 here).
+/// </summary>
+[NonParallelizable]
+internal sealed class SystemdUnitTests
+{
+    private static string Unit(string name) => Path.Combine(Repository.Root, "deploy", "systemd", name);
+
+    [Test]
+    public async Task Units_PassSystemdAnalyzeVerify()
+    {
+        if (!File.Exists("/usr/bin/systemd-analyze"))
+        {
+            Assert.Ignore("systemd-analyze is not installed");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("oe-fapi-units-").FullName;
+        try
+        {
+            // As installed, but with a binary, account and environment file that exist on this machine.
+            string service = (await File.ReadAllTextAsync(Unit("openenergy-provider.service")))
+                .Replace("ExecStart=/opt/openenergy-provider/OpenEnergy.Fapi.SampleProvider", "ExecStart=/usr/bin/true", StringComparison.Ordinal)
+                .Replace("WorkingDirectory=/opt/openenergy-provider", "WorkingDirectory=/tmp", StringComparison.Ordinal)
+                .Replace("EnvironmentFile=/etc/openenergy/provider.env", "EnvironmentFile=-" + Path.Combine(folder, "provider.env"), StringComparison.Ordinal)
+                .Replace("User=openenergy", "User=root", StringComparison.Ordinal)
+                .Replace("Group=openenergy", "Group=root", StringComparison.Ordinal);
+            string socket = (await File.ReadAllTextAsync(Unit("openenergy-provider.socket")))
+                .Replace("SocketUser=openenergy", "SocketUser=root", StringComparison.Ordinal)
+                .Replace("SocketGroup=www-data", "SocketGroup=root", StringComparison.Ordinal);
+            Assert.That(service, Does.Contain("ExecStart=/usr/bin/true"), "the unit changed: update the rendering");
+            await File.WriteAllTextAsync(Path.Combine(folder, "openenergy-provider.service"), service);
+            await File.WriteAllTextAsync(Path.Combine(folder, "openenergy-provider.socket"), socket);
+
+            (int exit, string output) = await Repository.RunAsync("systemd-analyze", ["verify", "--man=no", "openenergy-provider.service", "openenergy-provider.socket"], folder, TimeSpan.FromSeconds(60));
+
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Not.Contain("Unknown").And.Not.Contain("error"), output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task SocketActivation_TheAppServesOnTheInheritedUnixSocket(CancellationToken cancellationToken)
+    {
+        if (!File.Exists("/usr/bin/systemd-socket-activate") || !File.Exists("/usr/bin/curl"))
+        {
+            Assert.Ignore("systemd-socket-activate or curl is not installed");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("oe-fapi-activation-").FullName;
+        using TestCertificateAuthority directory = TestCertificateAuthority.Create("Activation Test Directory");
+        await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { Authority = directory }, cancellationToken);
+        X509Certificate2 consumer = directory.IssueClientCertificate("consumer");
+        (string providerCertificate, string providerKey) = TestCertificateAuthority.WritePemFiles(directory.IssueClientCertificate("provider"), folder, "provider");
+        string ca = Path.Combine(folder, "ca.pem");
+        await File.WriteAllTextAsync(ca, directory.Certificate.ExportCertificatePem() + "\n", cancellationToken);
+        string socket = Path.Combine(folder, "provider.sock");
+        string app = Path.Combine(AppContext.BaseDirectory, "OpenEnergy.Fapi.SampleProvider.dll");
+        string[] environment =
+        [
+            "OpenEnergy__Fapi__Issuer=" + server.BaseAddress,
+            "OpenEnergy__Fapi__ClientId=activated-provider",
+            "OpenEnergy__Fapi__CertificatePath=" + providerCertificate,
+            "OpenEnergy__Fapi__PrivateKeyPath=" + providerKey,
+            "OpenEnergy__Fapi__AuthorizationServerCaPath=" + ca,
+            "OpenEnergy__Fapi__ClientCertificateHeader=X-OE-CLIENT-CERT",
+            "ASPNETCORE_ENVIRONMENT=Production",
+            "HOME=" + folder,
+            "PATH=" + Environment.GetEnvironmentVariable("PATH"),
+        ];
+        ProcessStartInfo start = Repository.StartInfo("systemd-socket-activate",
+            ["-l", socket, .. environment.Select(e => "--setenv=" + e), "dotnet", app], folder);
+        using Process activator = Process.Start(start)!;
+        activator.BeginOutputReadLine();
+        activator.BeginErrorReadLine();
+        try
+        {
+            // The socket exists as soon as the activator listens; the app starts on the first connection.
+            while (!File.Exists(socket))
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            string token = server.IssueToken(consumer, null, "consumer");
+            string header = Uri.EscapeDataString(consumer.ExportCertificatePem() + "\n");
+            (int exit, string output) = await Repository.BashAsync(
+                $"curl -s -i --unix-socket '{socket}' -H 'Authorization: Bearer {token}' -H 'X-OE-CLIENT-CERT: {header}' http://localhost/example",
+                folder, TimeSpan.FromSeconds(60));
+
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.StartWith("HTTP/1.1 200"));
+            Assert.That(output, Does.Contain("timestamp,meter_id,consumption_kwh"));
+        }
+        finally
+        {
+            activator.Kill(entireProcessTree: true);
+            await activator.WaitForExitAsync(CancellationToken.None);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
