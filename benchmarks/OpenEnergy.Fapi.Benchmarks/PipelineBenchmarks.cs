@@ -23,6 +23,7 @@ public class PipelineBenchmarks
     private RequestDelegate _bare = null!;
     private RequestDelegate _headersOnly = null!;
     private RequestDelegate _validated = null!;
+    private RequestDelegate _authenticated = null!;
     private string _token = null!;
     private string _certificateHeader = null!;
 
@@ -46,6 +47,7 @@ public class PipelineBenchmarks
             o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
         });
         builder.Services.AddOpenEnergyFapiHttp();
+        builder.Services.AddAuthentication(OpenEnergy.Fapi.AspNetCore.FapiAuthenticationDefaults.AuthenticationScheme).AddOpenEnergyFapi();
         _app = builder.Build();
 
         static Task Terminal(HttpContext context)
@@ -57,6 +59,7 @@ public class PipelineBenchmarks
         _bare = Build(_app, _ => { });
         _headersOnly = Build(_app, b => b.UseFapiHeaders());
         _validated = Build(_app, b => b.UseOpenEnergyFapi("energy:read"));
+        _authenticated = Build(_app, b => b.UseAuthentication());
         await _validated(NewContext());
 
         RequestDelegate Build(WebApplication app, Action<IApplicationBuilder> configure)
@@ -96,4 +99,7 @@ public class PipelineBenchmarks
 
     [Benchmark(Description = "UseOpenEnergyFapi, cache hit, forwarded PEM header")]
     public Task Validated() => _validated(NewContext());
+
+    [Benchmark(Description = "authentication handler (ClaimsPrincipal), cache hit, forwarded PEM header")]
+    public Task Authenticated() => _authenticated(NewContext());
 }

@@ -65,7 +65,7 @@ public sealed class ForwardedCertificateReader : IDisposable
         }
 
         string value = header[0]!;
-        if (_memo.TryGetValue(value, out object? known))
+        if (_memo.TryGetValue(HeaderValueKey.Probe(value), out object? known))
         {
             if (known is CertificateThumbprint remembered)
             {
@@ -80,7 +80,7 @@ public sealed class ForwardedCertificateReader : IDisposable
         if (value.Length <= ForwardedCertificateDecoder.MaxHeaderLength)
         {
             // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.
-            using ICacheEntry entry = _memo.CreateEntry(value);
+            using ICacheEntry entry = _memo.CreateEntry(new HeaderValueKey(value));
             entry.Value = decoded ? thumbprint : false;
             entry.Size = 1;
             entry.SlidingExpiration = TimeSpan.FromMinutes(10);

@@ -35,3 +35,19 @@ public class InteractionIdTests
         Assert.That(replaced, Is.False);
     }
 }
+
+public class InteractionIdGenerationTests
+{
+    [Test]
+    public void NewId_IsAVersion4Rfc4122Uuid_AndUnique()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < 10_000; i++)
+        {
+            string id = InteractionId.NewId();
+
+            Assert.That(id, Does.Match("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+            Assert.That(seen.Add(id), Is.True);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace OpenEnergy.Fapi.Certificates;
+
+/// <summary>
+/// A forwarded header value as a memo key. Hashing a whole PEM (1-7 KB) on every request would cost more than
+/// the lookup saves, so the hash samples three 32-character windows (near the start, where the serial number
+/// sits; the middle; the end) and equality still compares the whole value. Lookups use a per-thread probe, so
+/// a memo hit allocates nothing.
+/// </summary>
+internal sealed class HeaderValueKey : IEquatable<HeaderValueKey>
+{
+    private const int Window = 32;
+
+    [ThreadStatic]
+    private static HeaderValueKey? s_probe;
+
+    private string _value;
+    private int _hash;
+
+    public HeaderValueKey(string value)
+    {
+        _value = value;
+        _hash = SampledHash(value);
+    }
+
+    /// <summary>The calling thread's lookup key for <paramref name="value"/>. Never store it.</summary>
+    public static HeaderValueKey Probe(string value)
+    {
+        HeaderValueKey probe = s_probe ??= new HeaderValueKey(string.Empty);
+        probe._value = value;
+        probe._hash = SampledHash(value);
+        return probe;
+    }
+
+    public bool Equals(HeaderValueKey? other) => other is not null && _hash == other._hash && string.Equals(_value, other._value, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj is HeaderValueKey other && Equals(other);
+
+    public override int GetHashCode() => _hash;
+
+    private static int SampledHash(string value)
+    {
+        ReadOnlySpan<char> span = value;
+        if (span.Length <= 3 * Window)
+        {
+            return string.GetHashCode(span, StringComparison.Ordinal);
+        }
+
+        var hash = new HashCode();
+        hash.Add(span.Length);
+        Mix(ref hash, span.Slice(Math.Min(40, span.Length - Window), Window));
+        Mix(ref hash, span.Slice((span.Length / 2) - (Window / 2), Window));
+        Mix(ref hash, span[^Window..]);
+        return hash.ToHashCode();
+    }
+
+    private static void Mix(ref HashCode hash, ReadOnlySpan<char> window)
+    {
+        foreach (ulong word in MemoryMarshal.Cast<char, ulong>(window))
+        {
+            hash.Add(word);
+        }
+    }
+}
