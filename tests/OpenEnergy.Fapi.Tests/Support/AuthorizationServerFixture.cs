@@ -46,6 +46,7 @@ internal abstract class AuthorizationServerFixture
         foreach (ValidatorHarness harness in _harnesses)
         {
             await harness.DisposeAsync();
+            SecretScan.AssertClean(harness.Logs);
         }
 
         _harnesses.Clear();
