@@ -24,6 +24,7 @@ public class PipelineBenchmarks
     private RequestDelegate _headersOnly = null!;
     private RequestDelegate _validated = null!;
     private RequestDelegate _authenticated = null!;
+    private RequestDelegate _headersAndValidated = null!;
     private string _token = null!;
     private string _certificateHeader = null!;
 
@@ -60,7 +61,15 @@ public class PipelineBenchmarks
         _headersOnly = Build(_app, b => b.UseFapiHeaders());
         _validated = Build(_app, b => b.UseOpenEnergyFapi("energy:read"));
         _authenticated = Build(_app, b => b.UseAuthentication());
-        await _validated(NewContext());
+        _headersAndValidated = Build(_app, b => b.UseFapiHeaders().UseOpenEnergyFapi("energy:read"));
+        DefaultHttpContext probe = NewContext();
+        await _validated(probe);
+        DefaultHttpContext authProbe = NewContext();
+        await _authenticated(authProbe);
+        if (probe.Response.StatusCode != 200 || authProbe.User.Identity?.IsAuthenticated != true)
+        {
+            throw new InvalidOperationException($"the benchmark requests are not accepted: {probe.Response.StatusCode}, authenticated {authProbe.User.Identity?.IsAuthenticated}");
+        }
 
         RequestDelegate Build(WebApplication app, Action<IApplicationBuilder> configure)
         {
@@ -99,6 +108,9 @@ public class PipelineBenchmarks
 
     [Benchmark(Description = "UseOpenEnergyFapi, cache hit, forwarded PEM header")]
     public Task Validated() => _validated(NewContext());
+
+    [Benchmark(Description = "UseFapiHeaders + UseOpenEnergyFapi (as the sample), cache hit")]
+    public Task HeadersAndValidated() => _headersAndValidated(NewContext());
 
     [Benchmark(Description = "authentication handler (ClaimsPrincipal), cache hit, forwarded PEM header")]
     public Task Authenticated() => _authenticated(NewContext());

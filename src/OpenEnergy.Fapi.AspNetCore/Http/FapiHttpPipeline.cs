@@ -63,12 +63,20 @@ internal sealed class FapiHttpPipeline
     /// The request's FAPI feature, created on first use: resolves the interaction id and puts it and
     /// <c>Date</c> on the response.
     /// </summary>
-    public FapiFeature Begin(HttpContext context)
+    public FapiFeature Begin(HttpContext context) => Begin(context, out _);
+
+    /// <inheritdoc cref="Begin(HttpContext)"/>
+    /// <param name="context">The request.</param>
+    /// <param name="created">Whether this call created the feature (no earlier FAPI component saw the request).</param>
+    public FapiFeature Begin(HttpContext context, out bool created)
     {
         if (context.Features.Get<IFapiFeature>() is FapiFeature existing)
         {
+            created = false;
             return existing;
         }
+
+        created = true;
 
         string? sent = context.Request.Headers[InteractionId.HeaderName].Count == 1 ? context.Request.Headers[InteractionId.HeaderName][0] : null;
         string id = InteractionId.Resolve(sent, out bool replaced);

@@ -20,17 +20,17 @@ internal sealed class FapiValidationMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        Features.FapiFeature feature = _pipeline.Begin(context);
-        using (_pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId)))
-        {
-            FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes);
-            if (!verdict.Succeeded)
-            {
-                await _pipeline.WriteFailureAsync(context, verdict.Failure);
-                return;
-            }
+        Features.FapiFeature feature = _pipeline.Begin(context, out bool created);
 
-            await _next(context);
+        // UseFapiHeaders, when it ran first, already put the interaction id in the logging scope.
+        using IDisposable? scope = created ? _pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId)) : null;
+        FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes);
+        if (!verdict.Succeeded)
+        {
+            await _pipeline.WriteFailureAsync(context, verdict.Failure);
+            return;
         }
+
+        await _next(context);
     }
 }
