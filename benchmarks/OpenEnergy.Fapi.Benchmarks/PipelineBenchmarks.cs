@@ -17,8 +17,7 @@ namespace OpenEnergy.Fapi.Benchmarks;
 [MemoryDiagnoser]
 public class PipelineBenchmarks
 {
-    private FakeAuthorizationServer _server = null!;
-    private TestCertificateAuthority _ca = null!;
+    private BenchmarkAuthorizationServer _environment = null!;
     private WebApplication _app = null!;
     private RequestDelegate _bare = null!;
     private RequestDelegate _headersOnly = null!;
@@ -31,20 +30,16 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _ca = TestCertificateAuthority.Create("Benchmark Directory CA");
-        X509Certificate2 client = _ca.IssueClientCertificate("consumer", algorithm: TestKeyAlgorithm.Rsa2048);
+        _environment = await BenchmarkAuthorizationServer.StartAsync();
+        X509Certificate2 client = _environment.Ca.IssueClientCertificate("consumer", algorithm: TestKeyAlgorithm.Rsa2048);
         _certificateHeader = Uri.EscapeDataString(client.ExportCertificatePem() + "\n");
-        _server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { RecordIntrospections = false });
-        _token = _server.IssueToken(client, "energy:read", lifetime: TimeSpan.FromHours(2));
+        _token = _environment.Server.IssueToken(client, "energy:read", lifetime: TimeSpan.FromHours(2));
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddOpenEnergyFapi(o =>
         {
-            o.Issuer = _server.BaseAddress.ToString();
-            o.ClientId = "provider";
-            o.ClientCertificate = _ca.IssueClientCertificate("provider");
-            o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+            _environment.Configure(o);
             o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
         });
         builder.Services.AddOpenEnergyFapiHttp();
@@ -84,8 +79,7 @@ public class PipelineBenchmarks
     public async Task Cleanup()
     {
         await _app.DisposeAsync();
-        await _server.DisposeAsync();
-        _ca.Dispose();
+        await _environment.DisposeAsync();
     }
 
     private DefaultHttpContext NewContext()
