@@ -11,7 +11,7 @@ namespace OpenEnergy.Fapi.Caching;
 /// inactive one for <c>InactiveCacheDuration</c>. Lifetimes are checked against <see cref="TimeProvider"/> on
 /// every read, so a stale entry is never served even before the cache evicts it.
 /// </summary>
-internal sealed class IntrospectionCache : IDisposable
+internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
 {
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;

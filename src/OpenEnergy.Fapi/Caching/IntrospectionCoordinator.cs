@@ -16,7 +16,7 @@ namespace OpenEnergy.Fapi.Caching;
 /// </summary>
 internal sealed class IntrospectionCoordinator
 {
-    private readonly IntrospectionCache _cache;
+    private readonly IIntrospectionCache _cache;
     private readonly IntrospectionClient _client;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -24,7 +24,7 @@ internal sealed class IntrospectionCoordinator
     private readonly FapiMetrics _metrics;
     private readonly ConcurrentDictionary<TokenHash, Task<IntrospectionOutcome>> _inFlight = new();
 
-    public IntrospectionCoordinator(IntrospectionCache cache, IntrospectionClient client, IOptions<FapiOptions> options, TimeProvider time, ILogger<IntrospectionCoordinator> logger, FapiMetrics metrics)
+    public IntrospectionCoordinator(IIntrospectionCache cache, IntrospectionClient client, IOptions<FapiOptions> options, TimeProvider time, ILogger<IntrospectionCoordinator> logger, FapiMetrics metrics)
     {
         _cache = cache;
         _client = client;

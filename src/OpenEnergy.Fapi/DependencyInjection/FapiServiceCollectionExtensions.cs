@@ -48,7 +48,7 @@ public static class FapiServiceCollectionExtensions
         services.TryAddSingleton<AuthorizationServerResilience>();
         services.TryAddSingleton<AuthorizationServerMetadataProvider>();
         services.TryAddSingleton<IntrospectionClient>();
-        services.TryAddSingleton<IntrospectionCache>();
+        services.TryAddSingleton<IIntrospectionCache, IntrospectionCache>();
         services.TryAddSingleton<IntrospectionCoordinator>();
         services.TryAddSingleton<IFapiValidator, FapiValidator>();
         services.TryAddSingleton<ForwardedCertificateReader>();

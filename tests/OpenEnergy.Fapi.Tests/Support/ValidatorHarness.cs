@@ -42,7 +42,7 @@ internal sealed class ValidatorHarness : IAsyncDisposable
 
     public IntrospectionCoordinator Coordinator => Services.GetRequiredService<IntrospectionCoordinator>();
 
-    public IntrospectionCache Cache => Services.GetRequiredService<IntrospectionCache>();
+    public IntrospectionCache Cache => (IntrospectionCache)Services.GetRequiredService<IIntrospectionCache>();
 
     /// <summary>A validator against a new fake server that shares the harness clock.</summary>
     public static async Task<ValidatorHarness> StartAsync(Action<FakeAuthorizationServerOptions>? configureServer = null, Action<FapiOptions>? configure = null)
