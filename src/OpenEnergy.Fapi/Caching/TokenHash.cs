@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using OpenEnergy.Fapi.Certificates;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,18 +10,9 @@ namespace OpenEnergy.Fapi.Caching;
 /// </summary>
 internal readonly struct TokenHash : IEquatable<TokenHash>
 {
-    private readonly ulong _a;
-    private readonly ulong _b;
-    private readonly ulong _c;
-    private readonly ulong _d;
+    private readonly Sha256Value _hash;
 
-    private TokenHash(ReadOnlySpan<byte> hash)
-    {
-        _a = BinaryPrimitives.ReadUInt64LittleEndian(hash);
-        _b = BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]);
-        _c = BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]);
-        _d = BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]);
-    }
+    private TokenHash(ReadOnlySpan<byte> hash) => _hash = new Sha256Value(hash);
 
     /// <summary>The bytes hashed before every token: <c>issuer \n client_id \n</c>.</summary>
     public static byte[] CreatePrefix(string? issuer, string? clientId) => Encoding.UTF8.GetBytes($"{issuer}\n{clientId}\n");
@@ -39,13 +30,12 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
         return new TokenHash(hash);
     }
 
-    public bool Equals(TokenHash other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
+    public bool Equals(TokenHash other) => _hash.Equals(other._hash);
 
     public override bool Equals(object? obj) => obj is TokenHash other && Equals(other);
 
-    // The hash is uniformly distributed already: any 32 bits of it make a good bucket index.
-    public override int GetHashCode() => (int)_a;
+    public override int GetHashCode() => _hash.GetHashCode();
 
     /// <summary>Eight hex digits: enough to correlate log entries, useless for recovering the token.</summary>
-    public override string ToString() => ((uint)(BinaryPrimitives.ReverseEndianness(_a) >> 32)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+    public override string ToString() => _hash.Prefix.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 }

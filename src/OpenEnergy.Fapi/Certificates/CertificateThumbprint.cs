@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -18,18 +17,9 @@ public readonly struct CertificateThumbprint : IEquatable<CertificateThumbprint>
     /// <summary>The length of the canonical base64url text form (no padding).</summary>
     public const int EncodedLength = 43;
 
-    private readonly ulong _a;
-    private readonly ulong _b;
-    private readonly ulong _c;
-    private readonly ulong _d;
+    private readonly Sha256Value _hash;
 
-    private CertificateThumbprint(ReadOnlySpan<byte> hash)
-    {
-        _a = BinaryPrimitives.ReadUInt64LittleEndian(hash);
-        _b = BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]);
-        _c = BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]);
-        _d = BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]);
-    }
+    private CertificateThumbprint(ReadOnlySpan<byte> hash) => _hash = new Sha256Value(hash);
 
     /// <summary>Computes the thumbprint of a certificate from its DER encoding.</summary>
     /// <param name="der">The certificate's DER bytes.</param>
@@ -93,24 +83,17 @@ public readonly struct CertificateThumbprint : IEquatable<CertificateThumbprint>
 
     /// <summary>Writes the 32 hash bytes.</summary>
     /// <param name="destination">At least 32 bytes.</param>
-    public void CopyTo(Span<byte> destination)
-    {
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, _a);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], _b);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], _c);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[24..], _d);
-    }
+    public void CopyTo(Span<byte> destination) => _hash.CopyTo(destination);
 
     /// <summary>Compares in constant time: every byte is examined whatever the first difference.</summary>
     /// <param name="other">The thumbprint to compare with.</param>
-    public bool Equals(CertificateThumbprint other)
-        => ((_a ^ other._a) | (_b ^ other._b) | (_c ^ other._c) | (_d ^ other._d)) == 0;
+    public bool Equals(CertificateThumbprint other) => _hash.Equals(other._hash);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is CertificateThumbprint other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_a, _b, _c, _d);
+    public override int GetHashCode() => _hash.GetHashCode();
 
     /// <summary>The canonical base64url text form, as it appears in <c>cnf.x5t#S256</c>.</summary>
     public override string ToString()
