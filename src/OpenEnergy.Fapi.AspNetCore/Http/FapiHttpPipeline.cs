@@ -77,12 +77,11 @@ internal sealed class FapiHttpPipeline
         }
 
         created = true;
-
-        string? sent = context.Request.Headers[InteractionId.HeaderName].Count == 1 ? context.Request.Headers[InteractionId.HeaderName][0] : null;
-        string id = InteractionId.Resolve(sent, out bool replaced);
-        if (replaced || context.Request.Headers[InteractionId.HeaderName].Count > 1)
+        StringValues sent = context.Request.Headers[InteractionId.HeaderName];
+        string id = InteractionId.Resolve(sent.Count == 1 ? sent[0] : null, out bool replaced);
+        if (replaced || sent.Count > 1)
         {
-            _logger.InteractionIdReplaced(context.Request.Headers[InteractionId.HeaderName].ToString(), id);
+            _logger.InteractionIdReplaced(sent.ToString(), id);
         }
 
         var feature = new FapiFeature(id);

@@ -3,14 +3,11 @@ using System.Diagnostics.Metrics;
 namespace OpenEnergy.Fapi.Diagnostics;
 
 /// <summary>
-/// The validator's instruments, on the meter <c>OpenEnergy.Fapi</c>: validations by outcome, introspection
+/// The validator's instruments, on the meter <see cref="FapiDefaults.MeterName"/>: validations by outcome, introspection
 /// calls by outcome and their duration, and cache hits.
 /// </summary>
 internal sealed class FapiMetrics : IDisposable
 {
-    /// <summary>The meter name to subscribe to (for example with OpenTelemetry's <c>AddMeter</c>).</summary>
-    public const string MeterName = "OpenEnergy.Fapi";
-
     private readonly Meter _meter;
     private readonly Counter<long> _validations;
     private readonly Counter<long> _introspections;
@@ -19,7 +16,7 @@ internal sealed class FapiMetrics : IDisposable
 
     public FapiMetrics(IMeterFactory? meterFactory)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = meterFactory?.Create(FapiDefaults.MeterName) ?? new Meter(FapiDefaults.MeterName);
         _validations = _meter.CreateCounter<long>("openenergy.fapi.validations", description: "Requests validated, by outcome.");
         _introspections = _meter.CreateCounter<long>("openenergy.fapi.introspections", description: "Introspection calls made, by outcome.");
         _cacheHits = _meter.CreateCounter<long>("openenergy.fapi.cache_hits", description: "Validations answered from the introspection cache.");
