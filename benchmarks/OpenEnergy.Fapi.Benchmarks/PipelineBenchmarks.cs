@@ -24,6 +24,7 @@ public class PipelineBenchmarks
     private RequestDelegate _validated = null!;
     private RequestDelegate _authenticated = null!;
     private RequestDelegate _headersAndValidated = null!;
+    private IServiceScopeFactory _scopes = null!;
     private string _token = null!;
     private string _certificateHeader = null!;
 
@@ -57,9 +58,11 @@ public class PipelineBenchmarks
         _validated = Build(_app, b => b.UseOpenEnergyFapi("energy:read"));
         _authenticated = Build(_app, b => b.UseAuthentication());
         _headersAndValidated = Build(_app, b => b.UseFapiHeaders().UseOpenEnergyFapi("energy:read"));
-        DefaultHttpContext probe = NewContext();
+        _scopes = _app.Services.GetRequiredService<IServiceScopeFactory>();
+        DefaultHttpContext probe = NewContext(_app.Services);
         await _validated(probe);
-        DefaultHttpContext authProbe = NewContext();
+        await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
+        DefaultHttpContext authProbe = NewContext(scope.ServiceProvider);
         await _authenticated(authProbe);
         if (probe.Response.StatusCode != 200 || authProbe.User.Identity?.IsAuthenticated != true)
         {
@@ -82,9 +85,17 @@ public class PipelineBenchmarks
         await _environment.DisposeAsync();
     }
 
-    private DefaultHttpContext NewContext()
+    // Every request gets its own service scope, as under Kestrel: scoped services (the authentication handler
+    // among them) must not carry one request's state into the next.
+    private async Task RunAsync(RequestDelegate pipeline)
     {
-        var context = new DefaultHttpContext { RequestServices = _app.Services };
+        await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
+        await pipeline(NewContext(scope.ServiceProvider));
+    }
+
+    private DefaultHttpContext NewContext(IServiceProvider services)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Method = "GET";
         context.Request.Path = "/small";
         context.Request.Headers.Authorization = "Bearer " + _token;
@@ -95,17 +106,17 @@ public class PipelineBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "pipeline without FAPI")]
-    public Task Bare() => _bare(NewContext());
+    public Task Bare() => RunAsync(_bare);
 
     [Benchmark(Description = "FAPI headers only (Date, interaction id, log scope)")]
-    public Task HeadersOnly() => _headersOnly(NewContext());
+    public Task HeadersOnly() => RunAsync(_headersOnly);
 
     [Benchmark(Description = "UseOpenEnergyFapi, cache hit, forwarded PEM header")]
-    public Task Validated() => _validated(NewContext());
+    public Task Validated() => RunAsync(_validated);
 
     [Benchmark(Description = "UseFapiHeaders + UseOpenEnergyFapi (as the sample), cache hit")]
-    public Task HeadersAndValidated() => _headersAndValidated(NewContext());
+    public Task HeadersAndValidated() => RunAsync(_headersAndValidated);
 
     [Benchmark(Description = "authentication handler (ClaimsPrincipal), cache hit, forwarded PEM header")]
-    public Task Authenticated() => _authenticated(NewContext());
+    public Task Authenticated() => RunAsync(_authenticated);
 }

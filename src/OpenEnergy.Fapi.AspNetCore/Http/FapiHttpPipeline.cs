@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
@@ -70,7 +71,9 @@ internal sealed class FapiHttpPipeline
     /// <param name="created">Whether this call created the feature (no earlier FAPI component saw the request).</param>
     public FapiFeature Begin(HttpContext context, out bool created)
     {
-        if (context.Features.Get<IFapiFeature>() is FapiFeature existing)
+        // The non-generic indexer: Get<T>/Set<T> are generic virtual calls, a measurable cost on every request.
+        IFeatureCollection features = context.Features;
+        if (features[typeof(IFapiFeature)] is FapiFeature existing)
         {
             created = false;
             return existing;
@@ -85,8 +88,8 @@ internal sealed class FapiHttpPipeline
         }
 
         var feature = new FapiFeature(id);
-        context.Features.Set<IFapiFeature>(feature);
-        context.Features.Set<IFapiClientCertificateFeature>(feature);
+        features[typeof(IFapiFeature)] = feature;
+        features[typeof(IFapiClientCertificateFeature)] = feature;
         IHeaderDictionary headers = context.Response.Headers;
         headers[InteractionId.HeaderName] = id;
         if (!headers.ContainsKey(HeaderNames.Date))
@@ -98,12 +101,18 @@ internal sealed class FapiHttpPipeline
     }
 
     /// <summary>Validates the request once per set of scopes; later calls with the same scopes reuse the verdict.</summary>
-    public async ValueTask<FapiVerdict> ValidateAsync(HttpContext context, IReadOnlyList<string>? scopes)
+    public ValueTask<FapiVerdict> ValidateAsync(HttpContext context, IReadOnlyList<string>? scopes)
+        => ValidateAsync(context, Begin(context), scopes);
+
+    /// <inheritdoc cref="ValidateAsync(HttpContext, IReadOnlyList{string})"/>
+    /// <param name="context">The request.</param>
+    /// <param name="feature">The request's feature, from <see cref="Begin(HttpContext)"/>.</param>
+    /// <param name="scopes">The scopes the token must carry.</param>
+    public ValueTask<FapiVerdict> ValidateAsync(HttpContext context, FapiFeature feature, IReadOnlyList<string>? scopes)
     {
-        FapiFeature feature = Begin(context);
         if (feature.Verdict is { } known && ReferenceEquals(feature.VerdictScopes, scopes))
         {
-            return known;
+            return new(known);
         }
 
         if (!feature.CertificateResolved)
@@ -112,21 +121,67 @@ internal sealed class FapiHttpPipeline
         }
 
         StringValues authorization = context.Request.Headers.Authorization;
-        var request = new FapiRequest
+        ValueTask<bool> parameter = HasAccessTokenParameterAsync(context, authorization);
+        if (!parameter.IsCompletedSuccessfully)
         {
-            Authorization = authorization,
-            AccessTokenInQueryOrBody = await HasAccessTokenParameterAsync(context, authorization),
-            ClientCertificate = feature.Thumbprint,
-            RequiredScopes = scopes,
-            InteractionId = feature.InteractionId,
-        };
+            return ValidateAfterFormAsync(context, feature, scopes, authorization, parameter);
+        }
 
-        FapiVerdict verdict = await _validator.ValidateAsync(request, context.RequestAborted);
+        // A cache hit completes synchronously; only a call to the authorization server or a hook needs a state machine.
+        ValueTask<FapiVerdict> pending = _validator.ValidateAsync(NewRequest(feature, scopes, authorization, parameter.Result), context.RequestAborted);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return ConcludeAsync(context, feature, scopes, pending);
+        }
+
+        FapiVerdict verdict = pending.Result;
+        return verdict.Succeeded && _options.Events.HasValidatedHook
+            ? ConcludeAsync(context, feature, scopes, new ValueTask<FapiVerdict>(verdict))
+            : new(Conclude(context, feature, scopes, verdict));
+    }
+
+    private async ValueTask<FapiVerdict> ValidateAfterFormAsync(HttpContext context, FapiFeature feature, IReadOnlyList<string>? scopes, StringValues authorization, ValueTask<bool> parameter)
+    {
+        bool tokenParameter = await parameter;
+        return await ConcludeAsync(context, feature, scopes, _validator.ValidateAsync(NewRequest(feature, scopes, authorization, tokenParameter), context.RequestAborted));
+    }
+
+    private static FapiRequest NewRequest(FapiFeature feature, IReadOnlyList<string>? scopes, StringValues authorization, bool tokenParameter) => new()
+    {
+        Authorization = authorization,
+        AccessTokenInQueryOrBody = tokenParameter,
+        ClientCertificate = feature.Thumbprint,
+        RequiredScopes = scopes,
+        InteractionId = feature.InteractionId,
+    };
+
+    private async ValueTask<FapiVerdict> ConcludeAsync(HttpContext context, FapiFeature feature, IReadOnlyList<string>? scopes, ValueTask<FapiVerdict> pending)
+    {
+        FapiVerdict verdict = await pending;
+        if (verdict.Succeeded && _options.Events.HasValidatedHook)
+        {
+            var validated = new FapiValidatedContext(context, verdict.Consumer!);
+            await _options.Events.Validated(validated);
+            if (validated.Rejected)
+            {
+                _logger.PolicyRejected(validated.RejectionDescription);
+                verdict = FapiVerdict.Fail(new FapiFailure(FapiFailureReason.PolicyRejected, 403, "insufficient_scope", validated.RejectionDescription, _realm));
+            }
+        }
+
+        return Conclude(context, feature, scopes, verdict);
+    }
+
+    private FapiVerdict Conclude(HttpContext context, FapiFeature feature, IReadOnlyList<string>? scopes, FapiVerdict verdict)
+    {
         if (verdict.Succeeded)
         {
             // Protected responses must not be stored by caches on the way.
             context.Response.Headers.CacheControl = "no-store";
-            verdict = await ApplyPolicyAsync(context, verdict);
+            if (_options.AccessLog)
+            {
+                _logger.AccessGranted(context.Request.Method, context.Request.Path.Value, verdict.Consumer!.ClientId, verdict.Consumer.OrganisationId);
+            }
         }
 
         feature.Verdict = verdict;
@@ -170,31 +225,13 @@ internal sealed class FapiHttpPipeline
         }
     }
 
-    private async ValueTask<FapiVerdict> ApplyPolicyAsync(HttpContext context, FapiVerdict verdict)
-    {
-        if (_options.Events.HasValidatedHook)
-        {
-            var validated = new FapiValidatedContext(context, verdict.Consumer!);
-            await _options.Events.Validated(validated);
-            if (validated.Rejected)
-            {
-                _logger.PolicyRejected(validated.RejectionDescription);
-                return FapiVerdict.Fail(new FapiFailure(FapiFailureReason.PolicyRejected, 403, "insufficient_scope", validated.RejectionDescription, _realm));
-            }
-        }
-
-        if (_options.AccessLog)
-        {
-            _logger.AccessGranted(context.Request.Method, context.Request.Path.Value, verdict.Consumer!.ClientId, verdict.Consumer.OrganisationId);
-        }
-
-        return verdict;
-    }
-
     private void ResolveCertificate(HttpContext context, FapiFeature feature)
     {
         // A certificate on the connection itself is the client's; any forwarding header is then ignored.
-        X509Certificate2? tls = context.Connection.ClientCertificate;
+        // Read from the features directly: ConnectionInfo installs an empty TLS feature on a plain connection
+        // (an allocation, and every cached feature of the request looked up again).
+        IFeatureCollection features = context.Features;
+        X509Certificate2? tls = (features[typeof(ITlsConnectionFeature)] as ITlsConnectionFeature)?.ClientCertificate;
         if (tls is not null)
         {
             feature.SetCertificate(CertificateThumbprintCache.Get(tls), ClientCertificateSource.TlsConnection, tls, null);
@@ -203,20 +240,23 @@ internal sealed class FapiHttpPipeline
 
         if (_forwarded.HeaderName is { } name)
         {
-            StringValues header = context.Request.Headers[name];
+            IHeaderDictionary requestHeaders = context.Request.Headers;
+            StringValues header = requestHeaders[name];
             if (header.Count > 0)
             {
-                bool isUnixSocket = Kestrel.UnixSocketConnectionMarker.IsUnixSocket(context);
-                StringValues verify = _forwarded.VerifyHeaderName is { } verifyName ? context.Request.Headers[verifyName] : default;
-                if (_forwarded.TryRead(header, verify, context.Connection.RemoteIpAddress, isUnixSocket, out CertificateThumbprint thumbprint))
+                // A UNIX-socket connection has no peer address; only then is the connection's marker worth a look.
+                IPAddress? remote = (features[typeof(IHttpConnectionFeature)] as IHttpConnectionFeature)?.RemoteIpAddress;
+                bool isUnixSocket = remote is null && Kestrel.UnixSocketConnectionMarker.IsUnixSocket(context);
+                StringValues verify = _forwarded.VerifyHeaderName is { } verifyName ? requestHeaders[verifyName] : default;
+                if (_forwarded.TryRead(header, verify, remote, isUnixSocket, out CertificateThumbprint thumbprint))
                 {
                     feature.SetCertificate(thumbprint, ClientCertificateSource.TrustedProxyHeader, null, header[0]);
                     return;
                 }
 
-                if (!_forwarded.IsTrustedProxy(context.Connection.RemoteIpAddress, isUnixSocket))
+                if (!_forwarded.IsTrustedProxy(remote, isUnixSocket))
                 {
-                    _logger.UntrustedForwardedCertificate(context.Connection.RemoteIpAddress?.ToString());
+                    _logger.UntrustedForwardedCertificate(remote?.ToString());
                 }
             }
         }
@@ -225,23 +265,30 @@ internal sealed class FapiHttpPipeline
     }
 
     // RFC 6750 §2.2/2.3 transports, never accepted: only their presence matters (with a header it is 400).
-    private static async ValueTask<bool> HasAccessTokenParameterAsync(HttpContext context, StringValues authorization)
+    private static ValueTask<bool> HasAccessTokenParameterAsync(HttpContext context, StringValues authorization)
     {
         HttpRequest request = context.Request;
         string? query = request.QueryString.Value;
         if (query is not null && query.Contains("access_token", StringComparison.Ordinal) && request.Query.ContainsKey("access_token"))
         {
-            return true;
+            return new(true);
         }
 
-        if (authorization.Count == 0 || !request.HasFormContentType)
+        // HasFormContentType installs a form feature on first use (an allocation, and every cached feature of the
+        // request looked up again), so a request without a body type never reaches it.
+        if (authorization.Count == 0 || request.ContentType is null || !request.HasFormContentType)
         {
-            return false;
+            return new(false);
         }
 
+        return HasAccessTokenFormFieldAsync(context);
+    }
+
+    private static async ValueTask<bool> HasAccessTokenFormFieldAsync(HttpContext context)
+    {
         try
         {
-            IFormCollection form = await request.ReadFormAsync(context.RequestAborted);
+            IFormCollection form = await context.Request.ReadFormAsync(context.RequestAborted);
             return form.ContainsKey("access_token");
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)

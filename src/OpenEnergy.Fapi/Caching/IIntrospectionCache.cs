@@ -13,8 +13,8 @@ internal interface IIntrospectionCache
     /// <summary>The number of entries (for tests and diagnostics).</summary>
     long Count { get; }
 
-    /// <summary>Finds an answer still within its lifetime.</summary>
-    bool TryGet(TokenHash key, out IntrospectionResult result);
+    /// <summary>Finds an answer still within its lifetime at <paramref name="now"/>.</summary>
+    bool TryGet(TokenHash key, DateTimeOffset now, out IntrospectionResult result);
 
     /// <summary>Keeps an answer for as long as the rules allow.</summary>
     void Set(TokenHash key, IntrospectionResult result);

@@ -24,13 +24,13 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
         _time = time;
         _activeLifetime = o.CacheDuration;
         _inactiveLifetime = o.InactiveCacheDuration;
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = o.CacheSizeLimit, CompactionPercentage = 0.10 });
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = o.CacheSizeLimit, CompactionPercentage = 0.10, Clock = CoarseSystemClock.Instance });
     }
 
     /// <summary>The number of entries (for tests and diagnostics).</summary>
     public long Count => _cache.Count;
 
-    public bool TryGet(TokenHash key, out IntrospectionResult result)
+    public bool TryGet(TokenHash key, DateTimeOffset now, out IntrospectionResult result)
     {
         // MemoryCache keys are objects: a boxed struct would allocate on every hit. A per-thread probe
         // with the same equality as the stored keys finds the entry without allocating; lookups never
@@ -38,7 +38,7 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
         CacheKey probe = CacheKey.Probe(key);
         if (_cache.TryGetValue(probe, out Entry? entry) && entry is not null)
         {
-            if (_time.GetUtcNow() < entry.ValidUntil)
+            if (now < entry.ValidUntil)
             {
                 result = entry.Result;
                 return true;
@@ -69,7 +69,7 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
         using ICacheEntry entry = _cache.CreateEntry(new CacheKey(key));
         entry.Value = new Entry(result, validUntil);
         entry.Size = 1;
-        // Eviction follows the real clock; correctness follows ValidUntil above.
+        // Eviction follows the real clock (coarsely); correctness follows ValidUntil above.
         entry.AbsoluteExpirationRelativeToNow = lifetime;
     }
 

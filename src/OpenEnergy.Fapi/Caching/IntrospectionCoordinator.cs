@@ -37,7 +37,7 @@ internal sealed class IntrospectionCoordinator
     /// <summary>The number of introspections under way (for tests: it returns to zero on every path).</summary>
     public int InFlightCount => _inFlight.Count;
 
-    public bool TryGetCached(TokenHash key, out IntrospectionResult result) => _cache.TryGet(key, out result);
+    public bool TryGetCached(TokenHash key, DateTimeOffset now, out IntrospectionResult result) => _cache.TryGet(key, now, out result);
 
     public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ internal sealed class IntrospectionCoordinator
         if (ReferenceEquals(shared, mine.Task))
         {
             // Another request may have finished and cached the answer between our cache miss and GetOrAdd.
-            if (_cache.TryGet(key, out IntrospectionResult cached))
+            if (_cache.TryGet(key, _time.GetUtcNow(), out IntrospectionResult cached))
             {
                 Complete(key, mine, IntrospectionOutcome.From(cached));
             }

@@ -10,6 +10,12 @@ namespace OpenEnergy.Fapi.Caching;
 /// </summary>
 internal readonly struct TokenHash : IEquatable<TokenHash>
 {
+    // One reusable SHA-256 context per thread: the one-shot API creates and frees an OpenSSL context on every
+    // call, which is most of the cost of hashing a short token. Compute never awaits, so a thread's context is
+    // never shared.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private readonly Sha256Value _hash;
 
     private TokenHash(ReadOnlySpan<byte> hash) => _hash = new Sha256Value(hash);
@@ -25,8 +31,10 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
         prefix.CopyTo(input);
         // The token is ASCII (b64token), so one char is one byte.
         int written = Encoding.ASCII.GetBytes(token, input[prefix.Length..]);
+        IncrementalHash sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(input[..(prefix.Length + written)]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input[..(prefix.Length + written)], hash);
+        sha256.GetHashAndReset(hash);
         return new TokenHash(hash);
     }
 

@@ -17,7 +17,7 @@ public sealed class ForwardedCertificateReader : IDisposable
 
     private readonly TrustedProxyList _trustedProxies;
     private readonly ForwardedCertificateFormat _format;
-    private readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = MemoSize, CompactionPercentage = 0.2 });
+    private readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = MemoSize, CompactionPercentage = 0.2, Clock = Caching.CoarseSystemClock.Instance });
 
     /// <summary>Creates a reader from the validator's options.</summary>
     /// <param name="options">The options; <see cref="FapiOptions.ClientCertificateHeader"/> switches the reader on.</param>

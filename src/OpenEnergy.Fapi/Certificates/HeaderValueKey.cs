@@ -4,8 +4,8 @@ namespace OpenEnergy.Fapi.Certificates;
 
 /// <summary>
 /// A forwarded header value as a memo key. Hashing a whole PEM (1-7 KB) on every request would cost more than
-/// the lookup saves, so the hash samples three 32-character windows (near the start, where the serial number
-/// sits; the middle; the end) and equality still compares the whole value. Lookups use a per-thread probe, so
+/// the lookup saves, so the hash samples three regions (near the start, where the serial number sits; the
+/// middle; the end, where the signature ends) and equality still compares the whole value. Lookups use a per-thread probe, so
 /// a memo hit allocates nothing.
 /// </summary>
 internal sealed class HeaderValueKey : IEquatable<HeaderValueKey>
@@ -47,19 +47,11 @@ internal sealed class HeaderValueKey : IEquatable<HeaderValueKey>
             return string.GetHashCode(span, StringComparison.Ordinal);
         }
 
-        var hash = new HashCode();
-        hash.Add(span.Length);
-        Mix(ref hash, span.Slice(Math.Min(40, span.Length - Window), Window));
-        Mix(ref hash, span.Slice((span.Length / 2) - (Window / 2), Window));
-        Mix(ref hash, span[^Window..]);
-        return hash.ToHashCode();
-    }
-
-    private static void Mix(ref HashCode hash, ReadOnlySpan<char> window)
-    {
-        foreach (ulong word in MemoryMarshal.Cast<char, ulong>(window))
-        {
-            hash.Add(word);
-        }
+        // Eight characters from each region are enough to tell certificates apart (HashCode is seeded per
+        // process, so collisions cannot be prepared); equality settles the rest.
+        ReadOnlySpan<ulong> start = MemoryMarshal.Cast<char, ulong>(span.Slice(Math.Min(40, span.Length - Window), Window));
+        ReadOnlySpan<ulong> middle = MemoryMarshal.Cast<char, ulong>(span.Slice((span.Length / 2) - (Window / 2), Window));
+        ReadOnlySpan<ulong> end = MemoryMarshal.Cast<char, ulong>(span[^Window..]);
+        return HashCode.Combine(span.Length, start[0], start[^1], middle[0], middle[^1], end[0], end[^1]);
     }
 }

@@ -50,10 +50,12 @@ internal sealed class FapiValidator : IFapiValidator
         }
 
         TokenHash key = TokenHash.Compute(_keyPrefix, token.Span);
-        if (_coordinator.TryGetCached(key, out IntrospectionResult cached))
+        // One clock read serves the cache's lifetime check and the token's time checks.
+        DateTimeOffset now = _time.GetUtcNow();
+        if (_coordinator.TryGetCached(key, now, out IntrospectionResult cached))
         {
             _metrics.CacheHit();
-            return new(Judge(cached, presented, request, key));
+            return new(Judge(cached, presented, request, key, now));
         }
 
         return ValidateUncachedAsync(request, token, presented, key, cancellationToken);
@@ -64,15 +66,15 @@ internal sealed class FapiValidator : IFapiValidator
         IntrospectionOutcome outcome = await _coordinator.IntrospectAsync(key, token, cancellationToken);
         return outcome.Kind switch
         {
-            IntrospectionOutcomeKind.Answered => Judge(outcome.Result!, presented, request, key),
+            IntrospectionOutcomeKind.Answered => Judge(outcome.Result!, presented, request, key, _time.GetUtcNow()),
             IntrospectionOutcomeKind.MissingActive => Reject(_failures[FapiFailureReason.IntrospectionMissingActive], request, presented, key),
             _ => Reject(_failures[FapiFailureReason.AuthorizationServerUnavailable], request, presented, key),
         };
     }
 
-    private FapiVerdict Judge(IntrospectionResult result, CertificateThumbprint presented, in FapiRequest request, TokenHash key)
+    private FapiVerdict Judge(IntrospectionResult result, CertificateThumbprint presented, in FapiRequest request, TokenHash key, DateTimeOffset now)
     {
-        if (Check(result, presented) is { } reason)
+        if (Check(result, presented, now) is { } reason)
         {
             if (reason == FapiFailureReason.CertificateMismatch && result.Binding == CertificateBinding.NonCanonical)
             {
@@ -96,7 +98,7 @@ internal sealed class FapiValidator : IFapiValidator
         return FapiVerdict.Success(result.GetConsumer(presented));
     }
 
-    private FapiFailureReason? Check(IntrospectionResult result, CertificateThumbprint presented)
+    private FapiFailureReason? Check(IntrospectionResult result, CertificateThumbprint presented, DateTimeOffset now)
     {
         if (!result.Active)
         {
@@ -108,7 +110,6 @@ internal sealed class FapiValidator : IFapiValidator
             return FapiFailureReason.MalformedTokenMetadata;
         }
 
-        DateTimeOffset now = _time.GetUtcNow();
         if (result.IssuedAt > now + _clockSkew)
         {
             return FapiFailureReason.TokenIssuedInFuture;
