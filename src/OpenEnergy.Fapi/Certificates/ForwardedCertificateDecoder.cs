@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
@@ -15,8 +17,11 @@ public static class ForwardedCertificateDecoder
     /// <summary>The longest header value considered (a three-certificate chain, percent-encoded, is about 7 KiB).</summary>
     public const int MaxHeaderLength = 32 * 1024;
 
-    private const string PemBegin = "-----BEGIN CERTIFICATE-----";
-    private const string PemEnd = "-----END CERTIFICATE-----";
+    private static ReadOnlySpan<byte> PemBegin => "-----BEGIN CERTIFICATE-----"u8;
+
+    private static ReadOnlySpan<byte> PemEnd => "-----END CERTIFICATE-----"u8;
+
+    private static readonly SearchValues<byte> Base64Whitespace = SearchValues.Create(" \t\r\n"u8);
 
     /// <summary>Decodes a forwarded header value and computes the leaf certificate's <c>x5t#S256</c> thumbprint.</summary>
     /// <param name="value">The header value.</param>
@@ -37,15 +42,15 @@ public static class ForwardedCertificateDecoder
             return TryGetXfccThumbprint(value, out thumbprint, out _);
         }
 
-        byte[] der = ArrayPool<byte>.Shared.Rent(value.Length);
+        byte[] der = ArrayPool<byte>.Shared.Rent(2 * value.Length);
         try
         {
-            if (!TryDecodeLeaf(value, format, der, out int length))
+            if (!TryDecodeLeaf(value, format, der, out Range leaf))
             {
                 return false;
             }
 
-            thumbprint = CertificateThumbprint.FromDer(der.AsSpan(0, length));
+            thumbprint = CertificateThumbprint.FromDer(der.AsSpan()[leaf]);
             return true;
         }
         finally
@@ -71,23 +76,23 @@ public static class ForwardedCertificateDecoder
         }
 
         format = format == ForwardedCertificateFormat.Auto ? Detect(value) : format;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(value.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * value.Length);
         try
         {
-            int length;
+            Range leaf;
             if (format == ForwardedCertificateFormat.EnvoyXfcc)
             {
-                if (!TryGetXfccThumbprint(value, out _, out Range cert) || !TryDecodeLeaf(value[cert], ForwardedCertificateFormat.PercentEncodedPem, buffer, out length))
+                if (!TryGetXfccThumbprint(value, out _, out Range cert) || !TryDecodeLeaf(value[cert], ForwardedCertificateFormat.PercentEncodedPem, buffer, out leaf))
                 {
                     return false;
                 }
             }
-            else if (!TryDecodeLeaf(value, format, buffer, out length))
+            else if (!TryDecodeLeaf(value, format, buffer, out leaf))
             {
                 return false;
             }
 
-            der = buffer.AsSpan(0, length).ToArray();
+            der = buffer.AsSpan()[leaf].ToArray();
             return true;
         }
         finally
@@ -115,61 +120,95 @@ public static class ForwardedCertificateDecoder
         return Xfcc.StartsWithKnownKey(value) ? ForwardedCertificateFormat.EnvoyXfcc : ForwardedCertificateFormat.Base64Der;
     }
 
-    private static bool TryDecodeLeaf(ReadOnlySpan<char> value, ForwardedCertificateFormat format, Span<byte> der, out int length)
+    // The text is narrowed to ASCII bytes (vectorized), percent-escapes are decoded in place, the base64 is found
+    // and its line breaks squeezed out, and the vectorized UTF-8 decoder writes the DER after the text: several
+    // times faster than decoding UTF-16 with whitespace. buffer must hold 2 * value.Length bytes; the DER ends up
+    // in buffer[leaf].
+    private static bool TryDecodeLeaf(ReadOnlySpan<char> value, ForwardedCertificateFormat format, Span<byte> buffer, out Range leaf)
     {
-        length = 0;
-        char[]? rented = null;
-        try
+        leaf = default;
+        Span<byte> text = buffer[..value.Length];
+        if (Ascii.FromUtf16(value, text, out _) != OperationStatus.Done)
         {
-            ReadOnlySpan<char> text = value;
-            if (format == ForwardedCertificateFormat.PercentEncodedPem || (format == ForwardedCertificateFormat.Base64Der && value.Contains('%')))
-            {
-                rented = ArrayPool<char>.Shared.Rent(value.Length);
-                if (!PercentDecoder.TryDecode(value, rented, out int decoded))
-                {
-                    return false;
-                }
+            return false;
+        }
 
-                text = rented.AsSpan(0, decoded);
+        bool escaped = format == ForwardedCertificateFormat.PercentEncodedPem || (format == ForwardedCertificateFormat.Base64Der && value.Contains('%'));
+        if (escaped)
+        {
+            if (!PercentDecoder.TryDecodeInPlace(text, out int decoded))
+            {
+                return false;
             }
 
-            ReadOnlySpan<char> base64 = format is ForwardedCertificateFormat.Pem or ForwardedCertificateFormat.PercentEncodedPem
-                ? FirstPemBody(text)
-                : FirstListItem(text);
+            text = text[..decoded];
+        }
 
-            return !base64.IsEmpty
-                && Convert.TryFromBase64Chars(base64, der, out length)
-                && IsSingleDerSequence(der[..length]);
-        }
-        finally
+        Span<byte> encoded = text[format is ForwardedCertificateFormat.Pem or ForwardedCertificateFormat.PercentEncodedPem ? FirstPemBody(text) : FirstListItem(text)];
+        int length = RemoveBase64Whitespace(encoded);
+        Span<byte> der = buffer[value.Length..];
+        if (length == 0 || Base64.DecodeFromUtf8(encoded[..length], der, out int consumed, out int written) != OperationStatus.Done || consumed != length)
         {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
+            return false;
         }
+
+        leaf = value.Length..(value.Length + written);
+        return IsSingleDerSequence(buffer[leaf]);
     }
 
     // The body of the first CERTIFICATE block. Line breaks may be LF, CRLF, LF+TAB (obs-fold) or single
-    // spaces (a fold unfolded by a server); Convert.TryFromBase64Chars skips all of that whitespace.
-    private static ReadOnlySpan<char> FirstPemBody(ReadOnlySpan<char> text)
+    // spaces (a fold unfolded by a server); RemoveBase64Whitespace takes them out.
+    private static Range FirstPemBody(ReadOnlySpan<byte> text)
     {
-        int begin = text.IndexOf(PemBegin, StringComparison.Ordinal);
+        int begin = text.IndexOf(PemBegin);
         if (begin < 0)
         {
             return default;
         }
 
-        ReadOnlySpan<char> rest = text[(begin + PemBegin.Length)..];
-        int end = rest.IndexOf(PemEnd, StringComparison.Ordinal);
-        return end < 0 ? default : rest[..end];
+        int bodyStart = begin + PemBegin.Length;
+        int end = text[bodyStart..].IndexOf(PemEnd);
+        return end < 0 ? default : bodyStart..(bodyStart + end);
     }
 
     // Traefik joins a chain with commas, leaf first.
-    private static ReadOnlySpan<char> FirstListItem(ReadOnlySpan<char> text)
+    private static Range FirstListItem(ReadOnlySpan<byte> text)
     {
-        int comma = text.IndexOf(',');
-        return (comma < 0 ? text : text[..comma]).Trim();
+        int comma = text.IndexOf((byte)',');
+        Range item = comma < 0 ? Range.All : ..comma;
+        Range trimmed = Ascii.Trim(text[item]);
+        int offset = item.Start.GetOffset(text.Length);
+        return (offset + trimmed.Start.GetOffset(text[item].Length))..(offset + trimmed.End.GetOffset(text[item].Length));
+    }
+
+    // Squeezes out the whitespace base64 may be broken with (the four characters Convert.FromBase64String
+    // skips), in place; returns the length left.
+    private static int RemoveBase64Whitespace(Span<byte> text)
+    {
+        int next = text.IndexOfAny(Base64Whitespace);
+        if (next < 0)
+        {
+            return text.Length;
+        }
+
+        int written = next;
+        while (next < text.Length)
+        {
+            int skip = text[next..].IndexOfAnyExcept(Base64Whitespace);
+            if (skip < 0)
+            {
+                break;
+            }
+
+            int runStart = next + skip;
+            int runLength = text[runStart..].IndexOfAny(Base64Whitespace);
+            runLength = runLength < 0 ? text.Length - runStart : runLength;
+            text.Slice(runStart, runLength).CopyTo(text[written..]);
+            written += runLength;
+            next = runStart + runLength;
+        }
+
+        return written;
     }
 
     // One DER SEQUENCE that spans the whole buffer: cheap proof that the bytes are a certificate-shaped
@@ -203,15 +242,15 @@ public static class ForwardedCertificateDecoder
         bool certDecoded = false;
         if (!value[certRange].IsEmpty)
         {
-            byte[] der = ArrayPool<byte>.Shared.Rent(value[certRange].Length);
+            byte[] der = ArrayPool<byte>.Shared.Rent(2 * value[certRange].Length);
             try
             {
-                if (!TryDecodeLeaf(value[certRange], ForwardedCertificateFormat.PercentEncodedPem, der, out int length))
+                if (!TryDecodeLeaf(value[certRange], ForwardedCertificateFormat.PercentEncodedPem, der, out Range leaf))
                 {
                     return false;
                 }
 
-                fromCert = CertificateThumbprint.FromDer(der.AsSpan(0, length));
+                fromCert = CertificateThumbprint.FromDer(der.AsSpan()[leaf]);
                 certDecoded = true;
             }
             finally

@@ -6,37 +6,36 @@ namespace OpenEnergy.Fapi.Certificates;
 /// </summary>
 internal static class PercentDecoder
 {
-    public static bool TryDecode(ReadOnlySpan<char> source, Span<char> destination, out int written)
+    /// <summary>
+    /// Decodes the escapes of ASCII text in place and returns the decoded length. Escapes are sparse in a
+    /// forwarded certificate (line breaks and a few base64 symbols), so the text between them moves in bulk.
+    /// An escape that is truncated, not hexadecimal, or outside ASCII fails: PEM and base64 are ASCII.
+    /// </summary>
+    public static bool TryDecodeInPlace(Span<byte> text, out int written)
     {
-        written = 0;
-        for (int i = 0; i < source.Length; i++)
+        int read = text.IndexOf((byte)'%');
+        written = read < 0 ? text.Length : read;
+        while (read >= 0 && read < text.Length)
         {
-            char c = source[i];
-            if (c == '%')
+            if (read + 2 >= text.Length)
             {
-                if (i + 2 >= source.Length)
-                {
-                    return false;
-                }
-
-                int hi = HexValue(source[i + 1]);
-                int lo = HexValue(source[i + 2]);
-                if (hi < 0 || lo < 0)
-                {
-                    return false;
-                }
-
-                c = (char)((hi << 4) | lo);
-                i += 2;
-            }
-
-            if (c > 0x7F || written >= destination.Length)
-            {
-                // PEM is ASCII; anything else (or an encoded multi-byte sequence) is not a certificate.
                 return false;
             }
 
-            destination[written++] = c;
+            int hi = HexValue((char)text[read + 1]);
+            int lo = HexValue((char)text[read + 2]);
+            if (hi < 0 || lo < 0 || hi > 7)
+            {
+                return false;
+            }
+
+            text[written++] = (byte)((hi << 4) | lo);
+            read += 3;
+            int run = text[read..].IndexOf((byte)'%');
+            run = run < 0 ? text.Length - read : run;
+            text.Slice(read, run).CopyTo(text[written..]);
+            written += run;
+            read += run;
         }
 
         return true;
