@@ -14,6 +14,9 @@ namespace OpenEnergy.Fapi.Benchmarks;
 /// (an X509Certificate2 per request). Compare the Ratio and Alloc Ratio columns, not absolute times.
 /// </summary>
 [MemoryDiagnoser]
+// This kind of machine is shared and noisy: the minimum and median say more than the mean.
+[MinColumn]
+[MedianColumn]
 public class HotPathBenchmarks
 {
     private BenchmarkAuthorizationServer _environment = null!;

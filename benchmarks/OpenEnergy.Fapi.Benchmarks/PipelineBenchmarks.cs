@@ -15,6 +15,9 @@ namespace OpenEnergy.Fapi.Benchmarks;
 /// FAPI middleware (forwarded certificate header, warm introspection cache).
 /// </summary>
 [MemoryDiagnoser]
+// This kind of machine is shared and noisy: the minimum and median say more than the mean.
+[MinColumn]
+[MedianColumn]
 public class PipelineBenchmarks
 {
     private BenchmarkAuthorizationServer _environment = null!;

@@ -49,6 +49,10 @@ run() { # name url script connections
     "$(awk -v r="$requests" -v a="$i0" -v b="$i1" 'BEGIN {printf "%.3f", (b - a) / r}')"
 }
 
+# Warm-up (not reported): the first seconds of a fresh process are JIT tiering, not steady state.
+wrk -t2 -c64 -d2s "$BARE/small" >/dev/null
+wrk -t2 -c64 -d2s -s benchmarks/load/hit.lua "$PROVIDER/small" >/dev/null
+
 for conns in 16 64 256; do
   run "bare Kestrel, 2 KB from memory" "$BARE/small" "" "$conns"
   run "provider, 2 KB, one token (hit)" "$PROVIDER/small" benchmarks/load/hit.lua "$conns"

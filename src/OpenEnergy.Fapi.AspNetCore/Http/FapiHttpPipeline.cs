@@ -87,9 +87,6 @@ internal sealed class FapiHttpPipeline
             _logger.InteractionIdReplaced(sent.ToString(), id);
         }
 
-        var feature = new FapiFeature(id);
-        features[typeof(IFapiFeature)] = feature;
-        features[typeof(IFapiClientCertificateFeature)] = feature;
         IHeaderDictionary headers = context.Response.Headers;
         headers[InteractionId.HeaderName] = id;
         if (!headers.ContainsKey(HeaderNames.Date))
@@ -97,6 +94,10 @@ internal sealed class FapiHttpPipeline
             headers.Date = _date.Now();
         }
 
+        // Registered last: every feature set makes the context look up its cached features again.
+        var feature = new FapiFeature(id);
+        features[typeof(IFapiFeature)] = feature;
+        features[typeof(IFapiClientCertificateFeature)] = feature;
         return feature;
     }
 
@@ -128,7 +129,7 @@ internal sealed class FapiHttpPipeline
         }
 
         // A cache hit completes synchronously; only a call to the authorization server or a hook needs a state machine.
-        ValueTask<FapiVerdict> pending = _validator.ValidateAsync(NewRequest(feature, scopes, authorization, parameter.Result), context.RequestAborted);
+        ValueTask<FapiVerdict> pending = _validator.ValidateAsync(NewRequest(feature, scopes, authorization, parameter.Result), RequestAborted(context));
         if (!pending.IsCompletedSuccessfully)
         {
             return ConcludeAsync(context, feature, scopes, pending);
@@ -143,8 +144,13 @@ internal sealed class FapiHttpPipeline
     private async ValueTask<FapiVerdict> ValidateAfterFormAsync(HttpContext context, FapiFeature feature, IReadOnlyList<string>? scopes, StringValues authorization, ValueTask<bool> parameter)
     {
         bool tokenParameter = await parameter;
-        return await ConcludeAsync(context, feature, scopes, _validator.ValidateAsync(NewRequest(feature, scopes, authorization, tokenParameter), context.RequestAborted));
+        return await ConcludeAsync(context, feature, scopes, _validator.ValidateAsync(NewRequest(feature, scopes, authorization, tokenParameter), RequestAborted(context)));
     }
+
+    // HttpContext.RequestAborted installs a lifetime feature when the server has none; a request without one
+    // cannot be aborted, so none is needed.
+    private static CancellationToken RequestAborted(HttpContext context)
+        => (context.Features[typeof(IHttpRequestLifetimeFeature)] as IHttpRequestLifetimeFeature)?.RequestAborted ?? default;
 
     private static FapiRequest NewRequest(FapiFeature feature, IReadOnlyList<string>? scopes, StringValues authorization, bool tokenParameter) => new()
     {
