@@ -50,6 +50,14 @@ bareBuilder.WebHost.UseUrls("http://127.0.0.1:0");
 WebApplication bare = bareBuilder.Build();
 bare.MapGet("/small", () => Results.Bytes(smallBytes, "text/csv; charset=utf-8"));
 bare.MapGet("/introspections", () => server.IntrospectionCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+// What the process keeps after a full collection, beside the peak RSS (which includes the GC's headroom).
+bare.MapGet("/retained", () =>
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    return (GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+});
 await bare.StartAsync();
 
 Console.WriteLine($"PROVIDER={provider.Addresses.First()}");

@@ -65,5 +65,6 @@ done
 before=$(introspections)
 TOKEN="stampede$(date +%s%N)" wrk -t2 -c256 -d2s -s benchmarks/load/hit.lua "$PROVIDER/small" >/dev/null
 echo "stampede: 256 connections with one new token made $(( $(introspections) - before )) introspection call(s)"
-echo "provider peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$PID/status")"
+echo "process peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$PID/status") (provider, fake authorization server and baseline in one process, Server GC)"
+echo "managed heap retained after a full collection: $(curl -s "$BARE/retained") MiB"
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
