@@ -8,19 +8,28 @@ namespace OpenEnergy.Fapi.AspNetCore.Endpoints;
 internal sealed class FapiEndpointFilter : IEndpointFilter
 {
     private readonly FapiRequirementMetadata _requirement;
+    private FapiHttpPipeline? _pipeline;
 
     public FapiEndpointFilter(FapiRequirementMetadata requirement) => _requirement = requirement;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         HttpContext http = context.HttpContext;
-        FapiHttpPipeline pipeline = FapiHttpPipeline.For(http.RequestServices);
-        FapiVerdict verdict = await pipeline.ValidateAsync(http, _requirement.Scopes);
-        if (!verdict.Succeeded)
+        // An endpoint belongs to one application, so its pipeline is looked up once.
+        FapiHttpPipeline pipeline = _pipeline ??= FapiHttpPipeline.For(http.RequestServices);
+        ValueTask<FapiVerdict> pending = pipeline.ValidateAsync(http, _requirement.Scopes);
+        if (!pending.IsCompletedSuccessfully)
         {
-            return new FapiFailureResult(verdict.Failure);
+            return InvokeAfterValidationAsync(pending, context, next);
         }
 
-        return await next(context);
+        FapiVerdict verdict = pending.Result;
+        return verdict.Succeeded ? next(context) : new(new FapiFailureResult(verdict.Failure));
+    }
+
+    private static async ValueTask<object?> InvokeAfterValidationAsync(ValueTask<FapiVerdict> pending, EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        FapiVerdict verdict = await pending;
+        return verdict.Succeeded ? await next(context) : new FapiFailureResult(verdict.Failure);
     }
 }
