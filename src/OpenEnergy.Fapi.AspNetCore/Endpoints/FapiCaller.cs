@@ -35,7 +35,8 @@ public sealed class FapiCaller
         ArgumentNullException.ThrowIfNull(context);
         FapiHttpPipeline pipeline = FapiHttpPipeline.For(context.RequestServices);
         FapiRequirementMetadata? requirement = context.GetEndpoint()?.Metadata.GetMetadata<FapiRequirementMetadata>();
-        FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement?.Scopes);
-        return new FapiCaller(verdict, pipeline.Begin(context).InteractionId);
+        Features.FapiFeature feature = pipeline.Begin(context);
+        FapiVerdict verdict = await pipeline.ValidateAsync(context, feature, requirement?.Scopes);
+        return new FapiCaller(verdict, feature.InteractionId);
     }
 }

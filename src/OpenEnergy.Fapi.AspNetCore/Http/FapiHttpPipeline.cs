@@ -71,9 +71,8 @@ internal sealed class FapiHttpPipeline
     /// <param name="created">Whether this call created the feature (no earlier FAPI component saw the request).</param>
     public FapiFeature Begin(HttpContext context, out bool created)
     {
-        // The non-generic indexer: Get<T>/Set<T> are generic virtual calls, a measurable cost on every request.
         IFeatureCollection features = context.Features;
-        if (features[typeof(IFapiFeature)] is FapiFeature existing)
+        if (FeatureLookup.Find<IFapiFeature>(features) is FapiFeature existing)
         {
             created = false;
             return existing;
@@ -94,7 +93,8 @@ internal sealed class FapiHttpPipeline
             headers.Date = _date.Now();
         }
 
-        // Registered last: every feature set makes the context look up its cached features again.
+        // Registered last, through the indexer (Set<T> is a generic virtual call): every feature set makes the
+        // context look up its cached features again.
         var feature = new FapiFeature(id);
         features[typeof(IFapiFeature)] = feature;
         features[typeof(IFapiClientCertificateFeature)] = feature;
@@ -147,10 +147,9 @@ internal sealed class FapiHttpPipeline
         return await ConcludeAsync(context, feature, scopes, _validator.ValidateAsync(NewRequest(feature, scopes, authorization, tokenParameter), RequestAborted(context)));
     }
 
-    // HttpContext.RequestAborted installs a lifetime feature when the server has none; a request without one
-    // cannot be aborted, so none is needed.
+    // A request whose server has no lifetime feature cannot be aborted (see FeatureLookup).
     private static CancellationToken RequestAborted(HttpContext context)
-        => (context.Features[typeof(IHttpRequestLifetimeFeature)] as IHttpRequestLifetimeFeature)?.RequestAborted ?? default;
+        => FeatureLookup.Find<IHttpRequestLifetimeFeature>(context.Features)?.RequestAborted ?? default;
 
     private static FapiRequest NewRequest(FapiFeature feature, IReadOnlyList<string>? scopes, StringValues authorization, bool tokenParameter) => new()
     {
@@ -234,10 +233,8 @@ internal sealed class FapiHttpPipeline
     private void ResolveCertificate(HttpContext context, FapiFeature feature)
     {
         // A certificate on the connection itself is the client's; any forwarding header is then ignored.
-        // Read from the features directly: ConnectionInfo installs an empty TLS feature on a plain connection
-        // (an allocation, and every cached feature of the request looked up again).
         IFeatureCollection features = context.Features;
-        X509Certificate2? tls = (features[typeof(ITlsConnectionFeature)] as ITlsConnectionFeature)?.ClientCertificate;
+        X509Certificate2? tls = FeatureLookup.Find<ITlsConnectionFeature>(features)?.ClientCertificate;
         if (tls is not null)
         {
             feature.SetCertificate(CertificateThumbprintCache.Get(tls), ClientCertificateSource.TlsConnection, tls, null);
@@ -251,7 +248,7 @@ internal sealed class FapiHttpPipeline
             if (header.Count > 0)
             {
                 // A UNIX-socket connection has no peer address; only then is the connection's marker worth a look.
-                IPAddress? remote = (features[typeof(IHttpConnectionFeature)] as IHttpConnectionFeature)?.RemoteIpAddress;
+                IPAddress? remote = FeatureLookup.Find<IHttpConnectionFeature>(features)?.RemoteIpAddress;
                 bool isUnixSocket = remote is null && Kestrel.UnixSocketConnectionMarker.IsUnixSocket(context);
                 StringValues verify = _forwarded.VerifyHeaderName is { } verifyName ? requestHeaders[verifyName] : default;
                 if (_forwarded.TryRead(header, verify, remote, isUnixSocket, out CertificateThumbprint thumbprint))

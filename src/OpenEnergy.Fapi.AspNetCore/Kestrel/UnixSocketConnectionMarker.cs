@@ -29,5 +29,5 @@ internal sealed class UnixSocketConnectionMarker : IConfigureOptions<KestrelServ
 
     /// <summary>Whether the request's connection was marked as a UNIX-socket connection.</summary>
     public static bool IsUnixSocket(HttpContext context)
-        => (context.Features[typeof(IConnectionItemsFeature)] as IConnectionItemsFeature)?.Items.ContainsKey(Key) == true;
+        => Http.FeatureLookup.Find<IConnectionItemsFeature>(context.Features)?.Items.ContainsKey(Key) == true;
 }

@@ -30,33 +30,14 @@ public static class ForwardedCertificateDecoder
     public static bool TryGetThumbprint(ReadOnlySpan<char> value, ForwardedCertificateFormat format, out CertificateThumbprint thumbprint)
     {
         thumbprint = default;
-        value = value.Trim();
-        if (value.IsEmpty || value.Length > MaxHeaderLength)
+        if (!TryNormalize(ref value, ref format))
         {
             return false;
         }
 
-        format = format == ForwardedCertificateFormat.Auto ? Detect(value) : format;
-        if (format == ForwardedCertificateFormat.EnvoyXfcc)
-        {
-            return TryGetXfccThumbprint(value, out thumbprint, out _);
-        }
-
-        byte[] der = ArrayPool<byte>.Shared.Rent(2 * value.Length);
-        try
-        {
-            if (!TryDecodeLeaf(value, format, der, out Range leaf))
-            {
-                return false;
-            }
-
-            thumbprint = CertificateThumbprint.FromDer(der.AsSpan()[leaf]);
-            return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(der);
-        }
+        return format == ForwardedCertificateFormat.EnvoyXfcc
+            ? TryGetXfccThumbprint(value, out thumbprint, out _)
+            : TryHashLeaf(value, format, out thumbprint);
     }
 
     /// <summary>
@@ -69,13 +50,11 @@ public static class ForwardedCertificateDecoder
     public static bool TryDecodeLeaf(ReadOnlySpan<char> value, ForwardedCertificateFormat format, out byte[] der)
     {
         der = [];
-        value = value.Trim();
-        if (value.IsEmpty || value.Length > MaxHeaderLength)
+        if (!TryNormalize(ref value, ref format))
         {
             return false;
         }
 
-        format = format == ForwardedCertificateFormat.Auto ? Detect(value) : format;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * value.Length);
         try
         {
@@ -118,6 +97,39 @@ public static class ForwardedCertificateDecoder
         }
 
         return Xfcc.StartsWithKnownKey(value) ? ForwardedCertificateFormat.EnvoyXfcc : ForwardedCertificateFormat.Base64Der;
+    }
+
+    // Trimmed, within bounds, and with the format settled.
+    private static bool TryNormalize(ref ReadOnlySpan<char> value, ref ForwardedCertificateFormat format)
+    {
+        value = value.Trim();
+        if (value.IsEmpty || value.Length > MaxHeaderLength)
+        {
+            return false;
+        }
+
+        format = format == ForwardedCertificateFormat.Auto ? Detect(value) : format;
+        return true;
+    }
+
+    private static bool TryHashLeaf(ReadOnlySpan<char> value, ForwardedCertificateFormat format, out CertificateThumbprint thumbprint)
+    {
+        thumbprint = default;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * value.Length);
+        try
+        {
+            if (!TryDecodeLeaf(value, format, buffer, out Range leaf))
+            {
+                return false;
+            }
+
+            thumbprint = CertificateThumbprint.FromDer(buffer.AsSpan()[leaf]);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // The text is narrowed to ASCII bytes (vectorized), percent-escapes are decoded in place, the base64 is found
@@ -242,21 +254,12 @@ public static class ForwardedCertificateDecoder
         bool certDecoded = false;
         if (!value[certRange].IsEmpty)
         {
-            byte[] der = ArrayPool<byte>.Shared.Rent(2 * value[certRange].Length);
-            try
+            if (!TryHashLeaf(value[certRange], ForwardedCertificateFormat.PercentEncodedPem, out fromCert))
             {
-                if (!TryDecodeLeaf(value[certRange], ForwardedCertificateFormat.PercentEncodedPem, der, out Range leaf))
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                fromCert = CertificateThumbprint.FromDer(der.AsSpan()[leaf]);
-                certDecoded = true;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(der);
-            }
+            certDecoded = true;
         }
 
         if (hasHash)

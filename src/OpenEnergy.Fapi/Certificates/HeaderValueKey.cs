@@ -5,8 +5,8 @@ namespace OpenEnergy.Fapi.Certificates;
 /// <summary>
 /// A forwarded header value as a memo key. Hashing a whole PEM (1-7 KB) on every request would cost more than
 /// the lookup saves, so the hash samples three regions (near the start, where the serial number sits; the
-/// middle; the end, where the signature ends) and equality still compares the whole value. Lookups use a per-thread probe, so
-/// a memo hit allocates nothing.
+/// middle; the end, where the signature ends) and equality still compares the whole value. Lookups use a
+/// per-thread probe, so a memo hit allocates nothing.
 /// </summary>
 internal sealed class HeaderValueKey : IEquatable<HeaderValueKey>
 {
