@@ -5,6 +5,7 @@ try
 {
     await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync(args);
     await provider.StartAsync();
+#if DEV_MODE
     if (provider.Dev is { } dev)
     {
         Uri address = new(provider.Addresses.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal).Replace("[::1]", "localhost", StringComparison.Ordinal));
@@ -19,6 +20,7 @@ try
 
         Console.WriteLine();
     }
+#endif
 
     await provider.App.WaitForShutdownAsync();
     return 0;
@@ -32,6 +34,12 @@ catch (OptionsValidationException ex)
     }
 
     Console.Error.WriteLine("Set OpenEnergy:Fapi:* (appsettings.json, OpenEnergy__Fapi__* environment variables or --OpenEnergy:Fapi:Issuer=...),");
-    Console.Error.WriteLine("or run in Development (or with --dev) for the embedded default.");
+    Console.Error.WriteLine("or run with --dev for the embedded default (dotnet run --project samples/OpenEnergy.Fapi.SampleProvider -- --dev).");
+    return 1;
+}
+catch (InvalidOperationException ex)
+{
+    // Configuration errors found while building the app (a missing file, dev mode in a published build).
+    Console.Error.WriteLine("The provider cannot start: " + ex.Message);
     return 1;
 }

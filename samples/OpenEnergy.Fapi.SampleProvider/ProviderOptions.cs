@@ -12,8 +12,15 @@ public sealed class ProviderOptions
     /// <summary>Folder of public static files, served without a token (as nginx's <c>try_files</c> did).</summary>
     public string? PublicDirectory { get; set; } = "public";
 
-    /// <summary>The scope every dataset request needs; empty for none (as in the original guide).</summary>
+    /// <summary>
+    /// The scope every dataset request needs (space-separated for several, all required). Required: without it any
+    /// active bound token of any client, including tokens meant for other APIs, would read every dataset. Dev
+    /// mode uses <c>energy:read</c>.
+    /// </summary>
     public string? RequiredScope { get; set; }
+
+    /// <summary>Serve any active, bound token whatever its scopes, when <see cref="RequiredScope"/> is empty (as the original guide did). Off by default.</summary>
+    public bool AllowAnyScope { get; set; }
 
     /// <summary>Log every served request at Information (off by default: it halves throughput).</summary>
     public bool AccessLog { get; set; }

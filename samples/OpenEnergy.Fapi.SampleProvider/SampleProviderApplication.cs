@@ -5,7 +5,9 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.SampleProvider.Datasets;
+#if DEV_MODE
 using OpenEnergy.Fapi.SampleProvider.DevMode;
+#endif
 
 namespace OpenEnergy.Fapi.SampleProvider;
 
@@ -15,26 +17,39 @@ namespace OpenEnergy.Fapi.SampleProvider;
 /// </summary>
 public sealed class SampleProviderApplication : IAsyncDisposable
 {
+    /// <summary>The command-line switch that starts dev mode (the embedded default).</summary>
+    public const string DevSwitch = "--dev";
+
+    /// <summary>The scope dev mode requires and mints its token with.</summary>
+    public const string DevScope = "energy:read";
+
+#if DEV_MODE
     private SampleProviderApplication(WebApplication app, DevEnvironment? dev)
     {
         App = app;
         Dev = dev;
     }
 
+    /// <summary>The embedded default, when the app runs in dev mode.</summary>
+    public DevEnvironment? Dev { get; }
+#else
+    private SampleProviderApplication(WebApplication app) => App = app;
+#endif
+
     /// <summary>The web application.</summary>
     public WebApplication App { get; }
 
-    /// <summary>The embedded default, when the app runs in dev mode.</summary>
-    public DevEnvironment? Dev { get; }
-
     /// <summary>Builds the app from command-line arguments and configuration.</summary>
-    /// <param name="args">Command-line arguments (<c>--dev</c> forces dev mode when no issuer is configured).</param>
+    /// <param name="args">
+    /// Command-line arguments. <c>--dev</c> starts dev mode when no issuer is configured; nothing else does (not
+    /// the environment name). A published build has no dev mode.
+    /// </param>
     /// <param name="configure">Adjusts the builder (tests add configuration here).</param>
     public static async Task<SampleProviderApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args.Where(a => a != "--dev").ToArray(),
+            Args = args.Where(a => a != DevSwitch).ToArray(),
             // Relative data folders and appsettings.json are found beside the app, whatever the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
@@ -45,10 +60,17 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         IConfigurationSection providerSection = builder.Configuration.GetSection(ProviderOptions.SectionName);
         ProviderOptions provider = providerSection.Get<ProviderOptions>() ?? new ProviderOptions();
 
+        bool devRequested = args.Contains(DevSwitch);
+#if DEV_MODE
         DevEnvironment? dev = null;
-        bool devRequested = args.Contains("--dev") || builder.Environment.IsDevelopment();
         if (string.IsNullOrWhiteSpace(fapiSection["Issuer"]) && devRequested)
         {
+            if (string.IsNullOrWhiteSpace(provider.RequiredScope) && !provider.AllowAnyScope)
+            {
+                provider.RequiredScope = DevScope;
+                builder.Configuration["Provider:RequiredScope"] = DevScope;
+            }
+
             dev = await DevEnvironment.StartAsync(provider.RequiredScope);
             ConfigureDevMode(builder, dev, provider.DevPort);
         }
@@ -61,10 +83,22 @@ public sealed class SampleProviderApplication : IAsyncDisposable
                 o.AuthorizationServerCaCertificates.Add(dev.AuthorizationServer.Authority.Certificate);
             }
         });
+        bool directTls = dev is null && !string.IsNullOrWhiteSpace(fapiSection["TrustedClientCaPath"]);
+#else
+        if (devRequested)
+        {
+            throw new InvalidOperationException("This build of the provider has no dev mode (it was published): configure OpenEnergy:Fapi:* instead of passing --dev.");
+        }
+
+        await Task.CompletedTask;
+        builder.Services.AddOpenEnergyFapi(fapiSection);
+        bool directTls = !string.IsNullOrWhiteSpace(fapiSection["TrustedClientCaPath"]);
+#endif
         builder.Services.AddOpenEnergyFapiHttp(o => o.AccessLog = provider.AccessLog);
-        builder.Services.Configure<ProviderOptions>(providerSection);
+        builder.Services.AddOptions<ProviderOptions>().Bind(providerSection).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsValidator>();
         builder.Services.AddSingleton<CsvDatasetStore>();
-        if (dev is null && !string.IsNullOrWhiteSpace(fapiSection["TrustedClientCaPath"]))
+        if (directTls)
         {
             // Kestrel terminates mutual TLS itself (HTTPS endpoints from Kestrel:Endpoints or --urls).
             builder.WebHost.UseOpenEnergyFapiMutualTls();
@@ -75,7 +109,11 @@ public sealed class SampleProviderApplication : IAsyncDisposable
 
         WebApplication app = builder.Build();
         MapProvider(app, provider);
+#if DEV_MODE
         return new SampleProviderApplication(app, dev);
+#else
+        return new SampleProviderApplication(app);
+#endif
     }
 
     /// <summary>The addresses the app listens on, once started.</summary>
@@ -106,12 +144,15 @@ public sealed class SampleProviderApplication : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
+#if DEV_MODE
         if (Dev is not null)
         {
             await Dev.DisposeAsync();
         }
+#endif
     }
 
+#if DEV_MODE
     private static void ConfigureDevMode(WebApplicationBuilder builder, DevEnvironment dev, int port)
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -139,6 +180,8 @@ public sealed class SampleProviderApplication : IAsyncDisposable
             }
         });
     }
+
+#endif
 
     private static void MapProvider(WebApplication app, ProviderOptions provider)
     {

@@ -1,11 +1,8 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
-using OpenEnergy.Fapi.Headers;
+using OpenEnergy.Fapi.Http;
 using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.HttpListener;
@@ -14,116 +11,55 @@ namespace OpenEnergy.Fapi.HttpListener;
 /// Guards <see cref="HttpListenerContext"/> requests: sets <c>x-fapi-interaction-id</c> and <c>Date</c>,
 /// validates, and on refusal writes the RFC 6750 response and closes it. The client certificate comes from
 /// the listener's TLS (where it does TLS, i.e. on Windows) or from a trusted proxy's header (on Linux, where
-/// <see cref="System.Net.HttpListener"/> has no TLS).
+/// <see cref="System.Net.HttpListener"/> has no TLS). Everything but the translation is the core's
+/// <see cref="FapiHttpGate"/>, shared with the ASP.NET Core adapter.
 /// </summary>
 public sealed class FapiHttpListenerGuard
 {
-    private readonly IFapiValidator _validator;
-    private readonly ForwardedCertificateReader _forwarded;
-    private readonly TimeProvider _time;
+    private readonly FapiHttpGate _gate;
 
     /// <summary>Creates the guard (usually by dependency injection after <c>AddOpenEnergyFapi</c>).</summary>
-    /// <param name="validator">The validator.</param>
-    /// <param name="forwarded">Reads certificates forwarded by trusted proxies.</param>
-    /// <param name="time">The clock for <c>Date</c>.</param>
-    public FapiHttpListenerGuard(IFapiValidator validator, ForwardedCertificateReader forwarded, TimeProvider time)
+    /// <param name="gate">The core's request gate.</param>
+    /// <param name="options">The validator options (checked for what this host needs).</param>
+    /// <exception cref="InvalidOperationException">Header mode without <c>ClientCertificateVerifyHeader</c>.</exception>
+    public FapiHttpListenerGuard(FapiHttpGate gate, IOptions<FapiOptions> options)
     {
-        _validator = validator ?? throw new ArgumentNullException(nameof(validator));
-        _forwarded = forwarded ?? throw new ArgumentNullException(nameof(forwarded));
-        _time = time ?? throw new ArgumentNullException(nameof(time));
+        ArgumentNullException.ThrowIfNull(options);
+        _gate = gate ?? throw new ArgumentNullException(nameof(gate));
+        if (HttpListenerOptionsValidator.Problem(options.Value) is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
     }
 
     /// <summary>
     /// Validates a request. On success the verdict's consumer is yours and the response is still open; on
-    /// refusal the response has been written and closed.
+    /// refusal the response has been written and closed. A client that went away never makes this throw.
     /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="requiredScopes">The scopes the resource needs (all of them).</param>
-    /// <param name="cancellationToken">Stops waiting for a shared introspection.</param>
+    /// <param name="cancellationToken">Stops waiting for a shared introspection (the request then ends with <see cref="OperationCanceledException"/>).</param>
     public async ValueTask<FapiVerdict> ValidateAsync(HttpListenerContext context, IReadOnlyList<string>? requiredScopes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        HttpListenerRequest request = context.Request;
-        HttpListenerResponse response = context.Response;
-
-        string[]? sentIds = request.Headers.GetValues(InteractionId.HeaderName);
-        string interactionId = InteractionId.Resolve(sentIds is { Length: 1 } ? sentIds[0] : null, out _);
-        response.Headers[InteractionId.HeaderName] = interactionId;
-        response.Headers[HttpResponseHeader.Date] = HttpDate.Format(_time.GetUtcNow());
-
-        var fapiRequest = new FapiRequest
+        var exchange = new HttpListenerExchange(context, cancellationToken);
+        string interactionId = _gate.Begin(exchange);
+        PresentedCertificate certificate = await _gate.GetCertificateAsync(exchange);
+        FapiVerdict verdict = await _gate.ValidateAsync(exchange, certificate, interactionId, requiredScopes);
+        if (!verdict.Succeeded)
         {
-            Authorization = new StringValues(request.Headers.GetValues("Authorization")),
-            AccessTokenInQueryOrBody = request.QueryString["access_token"] is not null,
-            ClientCertificate = await GetThumbprintAsync(request),
-            RequiredScopes = requiredScopes,
-            InteractionId = interactionId,
-        };
-
-        FapiVerdict verdict = await _validator.ValidateAsync(fapiRequest, cancellationToken);
-        if (verdict.Succeeded)
-        {
-            response.Headers[HttpResponseHeader.CacheControl] = "no-store";
-        }
-        else
-        {
-            WriteFailure(response, verdict.Failure);
+            await _gate.WriteRefusalAsync(exchange, verdict.Failure);
         }
 
         return verdict;
     }
 
-    /// <summary>Writes a refusal (status, challenge, no-store headers, JSON body) and closes the response.</summary>
-    /// <param name="response">The response.</param>
+    /// <summary>Writes a refusal (status, challenge, no-store headers, JSON body) and closes the response; never throws for a client that went away.</summary>
+    /// <param name="context">The request.</param>
     /// <param name="failure">The refusal.</param>
-    public static void WriteFailure(HttpListenerResponse response, FapiFailure failure)
+    public Task WriteRefusalAsync(HttpListenerContext context, FapiFailure failure)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        ArgumentNullException.ThrowIfNull(failure);
-        response.StatusCode = failure.StatusCode;
-        response.Headers[HttpResponseHeader.CacheControl] = "no-store";
-        response.Headers[HttpResponseHeader.Pragma] = "no-cache";
-        if (failure.WwwAuthenticate is { } challenge)
-        {
-            response.Headers[HttpResponseHeader.WwwAuthenticate] = challenge;
-        }
-
-        if (failure.RetryAfterHeaderValue is { } retryAfter)
-        {
-            response.Headers[HttpResponseHeader.RetryAfter] = retryAfter;
-        }
-
-        if (failure.JsonBody is { } body)
-        {
-            byte[] bytes = Encoding.UTF8.GetBytes(body);
-            response.ContentType = "application/json";
-            response.ContentLength64 = bytes.Length;
-            response.OutputStream.Write(bytes);
-        }
-
-        response.Close();
-    }
-
-    private async ValueTask<CertificateThumbprint?> GetThumbprintAsync(HttpListenerRequest request)
-    {
-        if (request.IsSecureConnection)
-        {
-            X509Certificate2? tls = await request.GetClientCertificateAsync();
-            if (tls is not null)
-            {
-                return CertificateThumbprintCache.Get(tls);
-            }
-        }
-
-        if (_forwarded.HeaderName is { } name && request.Headers.GetValues(name) is { } values)
-        {
-            StringValues verify = _forwarded.VerifyHeaderName is { } verifyName ? new StringValues(request.Headers.GetValues(verifyName)) : default;
-            if (_forwarded.TryRead(new StringValues(values), verify, request.RemoteEndPoint?.Address, isUnixSocket: false, out CertificateThumbprint thumbprint))
-            {
-                return thumbprint;
-            }
-        }
-
-        return null;
+        ArgumentNullException.ThrowIfNull(context);
+        return _gate.WriteRefusalAsync(new HttpListenerExchange(context, default), failure);
     }
 }

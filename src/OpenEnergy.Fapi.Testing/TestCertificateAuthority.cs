@@ -107,7 +107,21 @@ public sealed class TestCertificateAuthority : IDisposable
             ?? throw new ArgumentException("The certificate has no private key.", nameof(certificate));
         using (key)
         {
-            File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+            // The key file is created readable by its owner only (0600) on Unix, never widened afterwards.
+            var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var writer = new StreamWriter(keyPath, System.Text.Encoding.ASCII, create);
+            writer.Write(key.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // An existing file keeps its mode when overwritten: narrow it too.
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         if (!OperatingSystem.IsWindows())

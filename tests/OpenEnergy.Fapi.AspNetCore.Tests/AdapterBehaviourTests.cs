@@ -238,4 +238,72 @@ internal sealed class AdapterBehaviourTests : ProviderFixture
         var rejection = _host.Logs.GetSnapshot().Last(r => r.Id.Id == 2 && r.Category!.EndsWith("FapiValidator", StringComparison.Ordinal));
         Assert.That(rejection.Scopes.OfType<IEnumerable<KeyValuePair<string, object?>>>().SelectMany(s => s).Any(kv => kv.Key == "x-fapi-interaction-id" && Equals(kv.Value, id)), Is.True);
     }
+
+    [Test]
+    public async Task TokenInHeader_AndPercentEncodedAccessTokenQueryName_IsInvalidRequest()
+    {
+        using HttpClient client = _host.Client(A);
+        string token = TokenFor(A);
+
+        using HttpResponseMessage response = await client.SendAsync(ProviderHost.Get("/v1/data?access%5Ftoken=" + token, token));
+
+        await ResponseAssert.RefusedAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Test]
+    public async Task TokenInHeader_AndAccessTokenInAMultipartBody_IsServed_TheBodyIsNotRead()
+    {
+        using HttpClient client = _host.Client(A);
+        string token = TokenFor(A);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/data") { Content = new MultipartFormDataContent { { new StringContent(token), "access_token" } } };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using HttpResponseMessage response = await client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task TokenInHeader_AndAccessTokenInAFormBodyOver8KiB_IsServed_TheBodyIsNotRead()
+    {
+        using HttpClient client = _host.Client(A);
+        string token = TokenFor(A);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/data")
+        {
+            Content = new FormUrlEncodedContent([new("access_token", token), new("padding", new string('p', 9 * 1024))]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using HttpResponseMessage response = await client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task FormBodyLookedAtForATokenParameter_IsStillReadableByTheApplication()
+    {
+        using HttpClient client = _host.Client(A);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/form") { Content = new FormUrlEncodedContent([new("x", "kept")]) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(A));
+
+        using HttpResponseMessage response = await client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("form:kept"));
+    }
+
+    [Test]
+    public async Task HugeInvalidInteractionId_IsLoggedCutTo64Characters_WithItsLength()
+    {
+        using HttpClient client = _host.Client(A);
+        string sent = "x" + new string('y', 8_000);
+
+        using HttpResponseMessage response = await client.SendAsync(ProviderHost.Get("/open", null, sent));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        string replacement = response.Headers.GetValues("x-fapi-interaction-id").Single();
+        var entry = _host.Logs.GetSnapshot().Last(r => r.Message.Contains(replacement, StringComparison.Ordinal) && r.Message.Contains("not a UUID", StringComparison.Ordinal));
+        Assert.That(entry.Message, Does.Contain("x" + new string('y', 63) + "'").And.Contain("8001 characters"));
+        Assert.That(entry.Message.Length, Is.LessThan(300));
+    }
 }

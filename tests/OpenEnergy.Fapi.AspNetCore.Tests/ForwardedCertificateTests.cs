@@ -179,4 +179,27 @@ internal sealed class ForwardedCertificateTests : ProviderFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         ResponseAssert.FapiHeaders(response);
     }
+
+    [Test]
+    public async Task HeaderLongerThanMaxForwardedCertificateHeaderLength_IsNoCertificate()
+    {
+        ProviderHost strict = await StartHostAsync(CertificateIntake.ForwardedHeader, o => o.MaxForwardedCertificateHeaderLength = 16 * 1024);
+        string token = TokenFor(A);
+        // A valid certificate, padded to about 20,000 characters with escaped line breaks, which the decoder skips.
+        string header = Uri.EscapeDataString(A.ExportCertificatePem() + "\n") + string.Concat(Enumerable.Repeat("%0A", 6_000));
+
+        using HttpResponseMessage withinDefault = await Send(_host, header, token);
+        using HttpResponseMessage overLimit = await Send(strict, header, token);
+
+        Assert.That(withinDefault.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ResponseAssert.RefusedAsync(overLimit, HttpStatusCode.Unauthorized, "invalid_token");
+
+        static async Task<HttpResponseMessage> Send(ProviderHost host, string header, string token)
+        {
+            using HttpClient client = host.Client(null);
+            using HttpRequestMessage request = ProviderHost.Get("/v1/data", token);
+            request.Headers.TryAddWithoutValidation("X-OE-CLIENT-CERT", header);
+            return await client.SendAsync(request);
+        }
+    }
 }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using OpenEnergy.Fapi.HttpListener;
+using OpenEnergy.Fapi.HttpListenerSample;
 using OpenEnergy.Fapi.Testing;
 using OpenEnergy.Fapi.Validation;
 
@@ -22,12 +23,14 @@ public class FapiHttpListenerGuardTests
     private System.Net.HttpListener _listener = null!;
     private HttpClient _client = null!;
     private Task _loop = null!;
+    private readonly CancellationTokenSource _stopping = new();
 
     [OneTimeSetUp]
     public async Task Start()
     {
         _server = await FakeAuthorizationServer.StartAsync();
         _services = new ServiceCollection()
+            .AddLogging()
             .AddOpenEnergyFapi(o =>
             {
                 o.Issuer = _server.BaseAddress.ToString();
@@ -35,44 +38,25 @@ public class FapiHttpListenerGuardTests
                 o.ClientCertificate = Directory.IssueClientCertificate("provider");
                 o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
                 o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
+                o.ClientCertificateVerifyHeader = "X-OE-CLIENT-VERIFY";
             })
             .AddOpenEnergyFapiHttpListener()
+            .AddSingleton<DataServer>()
             .BuildServiceProvider();
-        FapiHttpListenerGuard guard = _services.GetRequiredService<FapiHttpListenerGuard>();
 
         int port = FreePort();
         _listener = new System.Net.HttpListener();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        _loop = Task.Run(async () =>
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                FapiVerdict verdict = await guard.ValidateAsync(context, ["s1"]);
-                if (verdict.Succeeded)
-                {
-                    byte[] body = System.Text.Encoding.UTF8.GetBytes("ok:" + verdict.Consumer.ClientId);
-                    context.Response.OutputStream.Write(body);
-                    context.Response.Close();
-                }
-            }
-        });
+        // The sample's own request loop, as operators run it.
+        _loop = _services.GetRequiredService<DataServer>().ServeAsync(_listener, _stopping.Token);
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
+        await _stopping.CancelAsync();
         _listener.Stop();
         _listener.Close();
         await _loop;
@@ -94,6 +78,7 @@ public class FapiHttpListenerGuardTests
         if (forwarded is not null)
         {
             request.Headers.TryAddWithoutValidation("X-OE-CLIENT-CERT", Uri.EscapeDataString(forwarded.ExportCertificatePem() + "\n"));
+            request.Headers.TryAddWithoutValidation("X-OE-CLIENT-VERIFY", "SUCCESS");
         }
 
         if (token is not null)
@@ -120,10 +105,10 @@ public class FapiHttpListenerGuardTests
     [Test]
     public async Task BoundToken_WithTheForwardedCertificate_IsServed()
     {
-        using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueToken(A, "s1", "cA")));
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueToken(A, "energy:read", "cA")));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("ok:cA"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("hello, "));
         AssertFapiHeaders(response);
         Assert.That(response.Headers.CacheControl?.NoStore, Is.True);
     }
@@ -142,7 +127,7 @@ public class FapiHttpListenerGuardTests
     [Test]
     public async Task OtherConsumersCertificate_IsInvalidToken()
     {
-        using HttpResponseMessage response = await _client.SendAsync(Request(B, _server.IssueToken(A, "s1")));
+        using HttpResponseMessage response = await _client.SendAsync(Request(B, _server.IssueToken(A, "energy:read")));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
@@ -152,7 +137,7 @@ public class FapiHttpListenerGuardTests
     [Test]
     public async Task NoCertificate_IsInvalidToken()
     {
-        using HttpResponseMessage response = await _client.SendAsync(Request(null, _server.IssueToken(A, "s1")));
+        using HttpResponseMessage response = await _client.SendAsync(Request(null, _server.IssueToken(A, "energy:read")));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
@@ -164,7 +149,7 @@ public class FapiHttpListenerGuardTests
         using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueToken(A, "s2")));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("scope=\"s1\""));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("scope=\"energy:read\""));
     }
 
     [Test]
@@ -178,5 +163,79 @@ public class FapiHttpListenerGuardTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(response.Headers.RetryAfter, Is.Not.Null);
         AssertFapiHeaders(response);
+    }
+
+    [Test]
+    public async Task ClientThatGoesAwayBeforeTheAuthorizationServerAnswers_DoesNotStopTheServer()
+    {
+        var answer = new TaskCompletionSource();
+        string token = FakeAuthorizationServer.NewToken();
+        _server.SetResponse(token, FakeIntrospectionResponse.After(answer.Task, FakeIntrospectionResponse.Inactive()));
+        int before = _server.IntrospectionCount;
+
+        using (var raw = new TcpClient())
+        {
+            await raw.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port);
+            string pem = Uri.EscapeDataString(A.ExportCertificatePem() + "\n");
+            byte[] request = System.Text.Encoding.ASCII.GetBytes(
+                $"GET /data HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nX-OE-CLIENT-CERT: {pem}\r\nX-OE-CLIENT-VERIFY: SUCCESS\r\n\r\n");
+            await raw.GetStream().WriteAsync(request);
+            await _server.WaitForIntrospectionsAsync(before + 1);
+            // Reset, not a polite close: the refusal is then written to a connection that is gone.
+            raw.Client.LingerState = new LingerOption(true, 0);
+        }
+
+        answer.SetResult();
+        using HttpResponseMessage next = await _client.SendAsync(Request(A, _server.IssueToken(A, "energy:read", "cA")));
+
+        Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(_loop.IsCompleted, Is.False, "the request loop ended");
+    }
+
+    [Test]
+    public async Task RequestWaitingForTheAuthorizationServer_DoesNotHoldUpTheNextRequest()
+    {
+        var answer = new TaskCompletionSource();
+        string slow = FakeAuthorizationServer.NewToken();
+        _server.SetResponse(slow, FakeIntrospectionResponse.After(answer.Task, FakeIntrospectionResponse.Active(Fapi.Certificates.CertificateThumbprint.FromCertificate(A), "energy:read")));
+
+        Task<HttpResponseMessage> waiting = _client.SendAsync(Request(A, slow));
+        using HttpResponseMessage quick = await _client.SendAsync(Request(A, _server.IssueToken(A, "energy:read", "cA")));
+        Assert.That(waiting.IsCompleted, Is.False);
+        answer.SetResult();
+        using HttpResponseMessage later = await waiting;
+
+        Assert.That(quick.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task ProxyVerdictOtherThanSuccess_IsNoCertificate()
+    {
+        HttpRequestMessage request = Request(A, _server.IssueToken(A, "energy:read"));
+        request.Headers.Remove("X-OE-CLIENT-VERIFY");
+        request.Headers.TryAddWithoutValidation("X-OE-CLIENT-VERIFY", "FAILED:unknown ca");
+        using HttpResponseMessage response = await _client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
+    }
+
+    [Test]
+    public void HeaderModeWithoutTheVerifyHeader_FailsAtStartUp_NamingTheReason()
+    {
+        using ServiceProvider services = new ServiceCollection()
+            .AddOpenEnergyFapi(o =>
+            {
+                o.Issuer = _server.BaseAddress.ToString();
+                o.ClientId = "provider";
+                o.ClientCertificate = Directory.IssueClientCertificate("provider");
+                o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
+            })
+            .AddOpenEnergyFapiHttpListener()
+            .BuildServiceProvider();
+
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<FapiHttpListenerGuard>());
+        Assert.That(failure!.Message, Does.Contain("ClientCertificateVerifyHeader").And.Contain("merges repeated headers"));
     }
 }

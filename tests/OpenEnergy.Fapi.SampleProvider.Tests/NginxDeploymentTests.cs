@@ -75,6 +75,7 @@ internal sealed class NginxDeploymentTests
             ["OpenEnergy__Fapi__ClientCertificateHeader"] = "X-OE-CLIENT-CERT",
             ["OpenEnergy__Fapi__ClientCertificateVerifyHeader"] = "X-OE-CLIENT-VERIFY",
             ["Provider__UnixSocketMode"] = "666",
+            ["Provider__RequiredScope"] = "energy:read",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         });
         await WaitForLineAsync(_provider, "Provider ready", TimeSpan.FromSeconds(60));
@@ -157,7 +158,7 @@ internal sealed class NginxDeploymentTests
     [Test]
     public async Task BoundCertificateAndToken_GetTheCsv_ThroughNginx()
     {
-        string token = _authorizationServer.IssueToken(_certificateA, null, "consumer-a");
+        string token = _authorizationServer.IssueToken(_certificateA, "energy:read", "consumer-a");
 
         (int exit, string output) = await CurlAsync(_a, "/example", token);
 
@@ -171,7 +172,7 @@ internal sealed class NginxDeploymentTests
     [Test]
     public async Task AnotherDirectoryCertificate_WithTheSameToken_Is401()
     {
-        string token = _authorizationServer.IssueToken(_certificateA, null, "consumer-a");
+        string token = _authorizationServer.IssueToken(_certificateA, "energy:read", "consumer-a");
 
         (_, string output) = await CurlAsync(_b, "/example", token);
 
@@ -182,7 +183,7 @@ internal sealed class NginxDeploymentTests
     [Test]
     public async Task NoCertificate_IsRefusedByNginx()
     {
-        string token = _authorizationServer.IssueToken(_certificateA, null, "consumer-a");
+        string token = _authorizationServer.IssueToken(_certificateA, "energy:read", "consumer-a");
 
         (_, string output) = await CurlAsync(null, "/example", token);
 
@@ -203,7 +204,7 @@ internal sealed class NginxDeploymentTests
     [Test]
     public async Task ForgedCertificateHeaderFromTheClient_IsOverwrittenByNginx()
     {
-        string token = _authorizationServer.IssueToken(_certificateA, null, "consumer-a");
+        string token = _authorizationServer.IssueToken(_certificateA, "energy:read", "consumer-a");
         string forged = "X-OE-CLIENT-CERT: " + Uri.EscapeDataString(_certificateA.ExportCertificatePem() + "\n");
 
         (_, string output) = await CurlAsync(_b, "/example", token, forged);

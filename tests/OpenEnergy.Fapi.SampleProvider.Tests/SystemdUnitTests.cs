@@ -14,6 +14,25 @@ internal sealed class SystemdUnitTests
     private static string Unit(string name) => Path.Combine(Repository.Root, "deploy", "systemd", name);
 
     [Test]
+    public async Task Socket_IsReachableOnlyByNginxsOwnGroup_NeverWwwData()
+    {
+        string[] lines = (await File.ReadAllLinesAsync(Unit("openenergy-provider.socket"))).Where(l => !l.TrimStart().StartsWith('#')).ToArray();
+
+        Assert.That(lines, Does.Contain("SocketGroup=nginx"));
+        Assert.That(lines, Does.Contain("SocketMode=0660"));
+        Assert.That(string.Join('\n', lines), Does.Not.Contain("www-data"));
+    }
+
+    [Test]
+    public async Task ShippedEnvironmentFile_RequiresEnergyRead()
+    {
+        string[] lines = await File.ReadAllLinesAsync(Path.Combine(Repository.Root, "deploy", "systemd", "provider.env"));
+
+        Assert.That(lines, Does.Contain("Provider__RequiredScope=energy:read"));
+        Assert.That(lines.Any(l => l.StartsWith("Provider__AllowAnyScope", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
     public async Task Units_PassSystemdAnalyzeVerify()
     {
         if (!File.Exists("/usr/bin/systemd-analyze"))
@@ -33,7 +52,7 @@ internal sealed class SystemdUnitTests
                 .Replace("Group=openenergy", "Group=root", StringComparison.Ordinal);
             string socket = (await File.ReadAllTextAsync(Unit("openenergy-provider.socket")))
                 .Replace("SocketUser=openenergy", "SocketUser=root", StringComparison.Ordinal)
-                .Replace("SocketGroup=www-data", "SocketGroup=root", StringComparison.Ordinal);
+                .Replace("SocketGroup=nginx", "SocketGroup=root", StringComparison.Ordinal);
             Assert.That(service, Does.Contain("ExecStart=/usr/bin/true"), "the unit changed: update the rendering");
             await File.WriteAllTextAsync(Path.Combine(folder, "openenergy-provider.service"), service);
             await File.WriteAllTextAsync(Path.Combine(folder, "openenergy-provider.socket"), socket);
@@ -75,6 +94,7 @@ internal sealed class SystemdUnitTests
             "OpenEnergy__Fapi__PrivateKeyPath=" + providerKey,
             "OpenEnergy__Fapi__AuthorizationServerCaPath=" + ca,
             "OpenEnergy__Fapi__ClientCertificateHeader=X-OE-CLIENT-CERT",
+            "Provider__RequiredScope=energy:read",
             "ASPNETCORE_ENVIRONMENT=Production",
             "HOME=" + folder,
             "PATH=" + Environment.GetEnvironmentVariable("PATH"),
@@ -92,7 +112,7 @@ internal sealed class SystemdUnitTests
                 await Task.Delay(20, cancellationToken);
             }
 
-            string token = server.IssueToken(consumer, null, "consumer");
+            string token = server.IssueToken(consumer, "energy:read", "consumer");
             string header = Uri.EscapeDataString(consumer.ExportCertificatePem() + "\n");
             (int exit, string output) = await Repository.BashAsync(
                 $"curl -s -i --unix-socket '{socket}' -H 'Authorization: Bearer {token}' -H 'X-OE-CLIENT-CERT: {header}' http://localhost/example",

@@ -59,6 +59,7 @@ public sealed class DevEnvironment : IAsyncDisposable
         }
 
         TestCertificateAuthority ca = LoadOrCreateCa(folder);
+        NarrowKeyFiles(folder);
         X509Certificate2 serverCertificate = LoadOrIssue(folder, "server", () => ca.IssueServerCertificate("localhost"));
         X509Certificate2 clientCertificate = LoadOrIssue(folder, "client", () => ca.IssueClientCertificate(ConsumerClientId, "dev-organisation"));
         X509Certificate2 providerCertificate = LoadOrIssue(folder, "provider", () => ca.IssueClientCertificate("dev-provider", "dev-provider-organisation"));
@@ -112,6 +113,20 @@ public sealed class DevEnvironment : IAsyncDisposable
         }
 
         return Path.Combine(AppContext.BaseDirectory, ".dev");
+    }
+
+    // Keys made by an older version may be world-readable: every private key is the owner's alone (0600).
+    private static void NarrowKeyFiles(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        foreach (string key in Directory.EnumerateFiles(folder, "*.key.pem"))
+        {
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private static TestCertificateAuthority LoadOrCreateCa(string folder)

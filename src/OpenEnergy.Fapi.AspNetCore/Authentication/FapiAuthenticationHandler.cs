@@ -1,39 +1,26 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.AspNetCore.Features;
 using OpenEnergy.Fapi.AspNetCore.Http;
-using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.AspNetCore.Authentication;
 
 /// <summary>
 /// ASP.NET Core authentication over the FAPI validator: a success becomes a <see cref="ClaimsPrincipal"/>
-/// (client id, organisation id, scopes, software roles), a refusal a 400/401/503 with the core's challenge,
+/// (client id, organisation id, scopes, software roles), a refusal a 400/401/429/503 with the core's challenge,
 /// and a scope shortfall found by a <c>RequireFapiScope</c> policy a 403 <c>insufficient_scope</c>.
 /// </summary>
-public sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuthenticationOptions>
+internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuthenticationOptions>
 {
     private readonly FapiHttpPipeline _pipeline;
-    private readonly FapiOptions _fapiOptions;
 
-    /// <summary>Creates the handler (by dependency injection).</summary>
-    /// <param name="options">The scheme options.</param>
-    /// <param name="logger">The logger factory.</param>
-    /// <param name="encoder">The URL encoder.</param>
-    /// <param name="services">The request services, to reach the adapter's pipeline.</param>
-    /// <param name="fapiOptions">The validator options (for the realm).</param>
-    public FapiAuthenticationHandler(IOptionsMonitor<FapiAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, IServiceProvider services, IOptions<FapiOptions> fapiOptions)
+    public FapiAuthenticationHandler(IOptionsMonitor<FapiAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, FapiHttpPipeline pipeline)
         : base(options, logger, encoder)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(fapiOptions);
-        _pipeline = FapiHttpPipeline.For(services);
-        _fapiOptions = fapiOptions.Value;
-    }
+        => _pipeline = pipeline;
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -78,15 +65,16 @@ public sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuthen
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         FapiVerdict verdict = await _pipeline.ValidateAsync(Context, null);
-        FapiFailure failure = verdict.Failure ?? new FapiFailure(FapiFailureReason.NoCredentials, 401, null, null, _fapiOptions.Realm);
-        await _pipeline.WriteFailureAsync(Context, failure);
+        await _pipeline.WriteFailureAsync(Context, verdict.Failure ?? _pipeline.Gate.Failures[FapiFailureReason.NoCredentials]);
     }
 
     /// <inheritdoc />
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        string? scope = Context.Items.TryGetValue(Authorization.FapiScopeAuthorizationHandler.MissingScopeKey, out object? missing) ? missing as string : null;
-        var failure = new FapiFailure(FapiFailureReason.InsufficientScope, 403, "insufficient_scope", "the token lacks a required scope", _fapiOptions.Realm, scope);
+        // A scope policy left its refusal on the request; any other requirement that failed is the application's.
+        FapiFailure failure = Context.Features.Get<IFapiFeature>() is FapiFeature { PolicyFailure: { } scope }
+            ? scope
+            : _pipeline.Gate.Failures.AccessDenied("the caller is not allowed this resource");
         return _pipeline.WriteFailureAsync(Context, failure);
     }
 }

@@ -1,31 +1,38 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.AspNetCore.Features;
+using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.AspNetCore.Authorization;
 
-/// <summary>Checks <see cref="FapiScopeRequirement"/> against the principal's <c>scope</c> claims.</summary>
+/// <summary>
+/// Checks <see cref="FapiScopeRequirement"/> against the consumer that FAPI validation accepted for this very
+/// request, and nothing else: a principal of another scheme (a JWT bearer's <c>scope</c> claims, a cookie)
+/// never meets it, so the requirement implies a valid, certificate-bound FAPI token.
+/// </summary>
 internal sealed class FapiScopeAuthorizationHandler : AuthorizationHandler<FapiScopeRequirement>
 {
-    /// <summary>Where the missing scopes go for the 403 challenge's <c>scope</c> attribute.</summary>
-    public const string MissingScopeKey = "OpenEnergy.Fapi.MissingScope";
+    private readonly FapiHttpPipeline _pipeline;
 
-    private readonly StringComparison _comparison;
-
-    public FapiScopeAuthorizationHandler(IOptions<FapiOptions> options)
-        => _comparison = options.Value.CaseInsensitiveScopes ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+    public FapiScopeAuthorizationHandler(FapiHttpPipeline pipeline) => _pipeline = pipeline;
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, FapiScopeRequirement requirement)
     {
-        bool all = requirement.Scopes.All(needed => context.User.FindAll(FapiClaimTypes.Scope).Any(c => string.Equals(c.Value, needed, _comparison)));
-        if (all)
+        HttpContext? http = context.Resource as HttpContext ?? (context.Resource as Microsoft.AspNetCore.Mvc.Filters.AuthorizationFilterContext)?.HttpContext;
+        if (http?.Features.Get<IFapiFeature>() is not FapiFeature { Consumer: { } consumer } feature
+            || !context.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == FapiAuthenticationDefaults.AuthenticationScheme))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_pipeline.Gate.CheckScopes(consumer, requirement.Scopes) is { } failure)
+        {
+            feature.PolicyFailure = failure;
+        }
+        else
         {
             context.Succeed(requirement);
-        }
-        else if (context.Resource is HttpContext http)
-        {
-            http.Items[MissingScopeKey] = string.Join(' ', requirement.Scopes);
         }
 
         return Task.CompletedTask;

@@ -15,7 +15,7 @@ public static class FapiApplicationBuilderExtensions
     public static IApplicationBuilder UseOpenEnergyFapi(this IApplicationBuilder app, params string[] scopes)
     {
         ArgumentNullException.ThrowIfNull(app);
-        FapiHttpPipeline pipeline = FapiHttpPipeline.For(app.ApplicationServices);
+        FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
         return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []));
     }
 
@@ -27,6 +27,6 @@ public static class FapiApplicationBuilderExtensions
     public static IApplicationBuilder UseFapiHeaders(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.UseMiddleware<FapiHeadersMiddleware>(FapiHttpPipeline.For(app.ApplicationServices));
+        return app.UseMiddleware<FapiHeadersMiddleware>(FapiHttpPipeline.From(app.ApplicationServices));
     }
 }

@@ -5,16 +5,16 @@ using OpenEnergy.Fapi.AspNetCore;
 using OpenEnergy.Fapi.AspNetCore.Authentication;
 using OpenEnergy.Fapi.AspNetCore.Authorization;
 using OpenEnergy.Fapi.AspNetCore.Http;
-using OpenEnergy.Fapi.AspNetCore.Kestrel;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the ASP.NET Core adapter (after the core's <c>AddOpenEnergyFapi</c>).</summary>
 public static class FapiHttpServiceCollectionExtensions
 {
-    /// <summary>Registers the adapter with its policy hooks and access-log setting.</summary>
+    /// <summary>
+    /// Sets the adapter's policy hooks and access-log setting. Optional: every entry point works without it, with
+    /// the default settings.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets <see cref="FapiHttpOptions"/>.</param>
     public static IServiceCollection AddOpenEnergyFapiHttp(this IServiceCollection services, Action<FapiHttpOptions>? configure = null)
@@ -27,12 +27,10 @@ public static class FapiHttpServiceCollectionExtensions
         }
 
         services.TryAddSingleton<FapiHttpPipeline>();
-        // Lets forwarded certificates from a proxy on a UNIX socket be trusted by default (Kestrel only).
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, UnixSocketConnectionMarker>());
         return services;
     }
 
-    /// <summary>Adds the <see cref="FapiAuthenticationDefaults.AuthenticationScheme"/> authentication scheme and scope policies' handler.</summary>
+    /// <summary>Adds the <see cref="FapiAuthenticationDefaults.AuthenticationScheme"/> authentication scheme and the scope policies' handler.</summary>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="configure">Sets the scheme options.</param>
     public static AuthenticationBuilder AddOpenEnergyFapi(this AuthenticationBuilder builder, Action<FapiAuthenticationOptions>? configure = null)

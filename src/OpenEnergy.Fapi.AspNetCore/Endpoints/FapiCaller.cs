@@ -1,6 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
-using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.AspNetCore.Features;
 using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.AspNetCore.Endpoints;
@@ -27,16 +27,24 @@ public sealed class FapiCaller
     /// <summary>The <c>x-fapi-interaction-id</c> of the request.</summary>
     public string InteractionId { get; }
 
-    /// <summary>Minimal-API binding.</summary>
+    /// <summary>Minimal-API binding: needs <c>RequireFapi</c> on the endpoint, or <c>UseOpenEnergyFapi</c> before it.</summary>
     /// <param name="context">The request.</param>
     /// <param name="parameter">The parameter being bound.</param>
+    /// <exception cref="InvalidOperationException">The endpoint is not protected by FAPI validation.</exception>
     public static async ValueTask<FapiCaller?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         ArgumentNullException.ThrowIfNull(context);
-        FapiHttpPipeline pipeline = FapiHttpPipeline.For(context.RequestServices);
-        FapiRequirementMetadata? requirement = context.GetEndpoint()?.Metadata.GetMetadata<FapiRequirementMetadata>();
-        Features.FapiFeature feature = pipeline.Begin(context);
-        FapiVerdict verdict = await pipeline.ValidateAsync(context, feature, requirement?.Scopes);
-        return new FapiCaller(verdict, feature.InteractionId);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<FapiRequirementMetadata>() is { Pipeline: { } pipeline } requirement)
+        {
+            FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement.Scopes);
+            return new FapiCaller(verdict, pipeline.Begin(context).InteractionId);
+        }
+
+        if (context.Features.Get<IFapiFeature>() is { Verdict: { } earlier } feature)
+        {
+            return new FapiCaller(earlier, feature.InteractionId);
+        }
+
+        throw new InvalidOperationException("A FapiCaller parameter needs FAPI validation: add .RequireFapi(...) to the endpoint, or app.UseOpenEnergyFapi(...) before it.");
     }
 }

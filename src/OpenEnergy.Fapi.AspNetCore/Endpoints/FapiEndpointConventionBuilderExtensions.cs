@@ -1,4 +1,5 @@
 using OpenEnergy.Fapi.AspNetCore.Endpoints;
+using OpenEnergy.Fapi.AspNetCore.Http;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -7,7 +8,7 @@ public static class FapiEndpointConventionBuilderExtensions
 {
     /// <summary>
     /// Requires a valid certificate-bound token carrying every one of <paramref name="scopes"/>; refusals get
-    /// 400/401/403/503 with RFC 6750 challenges before the handler runs.
+    /// 400/401/403/429/503 with RFC 6750 challenges before the handler runs.
     /// </summary>
     /// <param name="builder">The endpoint or group.</param>
     /// <param name="scopes">The scopes needed (exact, case-sensitive).</param>
@@ -18,12 +19,10 @@ public static class FapiEndpointConventionBuilderExtensions
         var requirement = new FapiRequirementMetadata(scopes ?? []);
         builder.Add(endpoint =>
         {
+            // The application's pipeline, found once as the endpoint is built.
+            requirement.Pipeline ??= FapiHttpPipeline.From(endpoint.ApplicationServices);
             endpoint.Metadata.Add(requirement);
-            endpoint.FilterFactories.Add((_, next) =>
-            {
-                var filter = new FapiEndpointFilter(requirement);
-                return invocation => filter.InvokeAsync(invocation, next);
-            });
+            endpoint.FilterFactories.Add((_, next) => invocation => FapiEndpointFilter.InvokeAsync(requirement, invocation, next));
         });
         return builder;
     }

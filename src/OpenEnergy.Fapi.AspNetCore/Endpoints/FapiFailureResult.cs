@@ -4,12 +4,16 @@ using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.AspNetCore.Endpoints;
 
-/// <summary>An <see cref="IResult"/> that writes a FAPI refusal (status, challenge, headers, JSON body).</summary>
+/// <summary>The <see cref="IResult"/> of a refused <c>RequireFapi</c> endpoint: status, challenge, headers, JSON body.</summary>
 public sealed class FapiFailureResult : IResult, IStatusCodeHttpResult
 {
-    /// <summary>Creates the result.</summary>
-    /// <param name="failure">The refusal.</param>
-    public FapiFailureResult(FapiFailure failure) => Failure = failure ?? throw new ArgumentNullException(nameof(failure));
+    private readonly FapiHttpPipeline _pipeline;
+
+    internal FapiFailureResult(FapiFailure failure, FapiHttpPipeline pipeline)
+    {
+        Failure = failure;
+        _pipeline = pipeline;
+    }
 
     /// <summary>The refusal.</summary>
     public FapiFailure Failure { get; }
@@ -21,6 +25,6 @@ public sealed class FapiFailureResult : IResult, IStatusCodeHttpResult
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        return FapiHttpPipeline.For(httpContext.RequestServices).WriteFailureAsync(httpContext, Failure);
+        return _pipeline.WriteFailureAsync(httpContext, Failure);
     }
 }

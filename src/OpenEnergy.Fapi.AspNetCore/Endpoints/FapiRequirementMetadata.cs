@@ -21,4 +21,7 @@ public sealed class FapiRequirementMetadata
 
     /// <summary>The scopes needed, or <see langword="null"/> for none.</summary>
     public IReadOnlyList<string>? Scopes { get; }
+
+    /// <summary>The application's pipeline, set when the endpoint is built.</summary>
+    internal Http.FapiHttpPipeline? Pipeline { get; set; }
 }

@@ -6,13 +6,11 @@ namespace OpenEnergy.Fapi.AspNetCore.Features;
 
 /// <summary>
 /// The request's FAPI state: one object per request serves as <see cref="IFapiFeature"/> and
-/// <see cref="IFapiClientCertificateFeature"/>, so the adapter allocates once.
+/// <see cref="IFapiClientCertificateFeature"/>.
 /// </summary>
 internal sealed class FapiFeature : IFapiFeature, IFapiClientCertificateFeature
 {
     private X509Certificate2? _certificate;
-    private string? _forwardedHeader;
-    private bool _certificateResolved;
 
     public FapiFeature(string interactionId) => InteractionId = interactionId;
 
@@ -23,31 +21,17 @@ internal sealed class FapiFeature : IFapiFeature, IFapiClientCertificateFeature
     /// <summary>The scopes <see cref="Verdict"/> was reached for.</summary>
     public IReadOnlyList<string>? VerdictScopes { get; set; }
 
+    /// <summary>The refusal a scope policy reached, for the authentication handler's 403.</summary>
+    public FapiFailure? PolicyFailure { get; set; }
+
     public FapiConsumer? Consumer => Verdict is { Succeeded: true } verdict ? verdict.Consumer : null;
 
-    public CertificateThumbprint? Thumbprint { get; private set; }
+    /// <summary>The presented certificate, once resolved.</summary>
+    public PresentedCertificate? Certificate { get; set; }
 
-    public ClientCertificateSource Source { get; private set; }
+    public CertificateThumbprint? Thumbprint => Certificate?.Thumbprint;
 
-    public bool CertificateResolved => _certificateResolved;
+    public ClientCertificateSource Source => Certificate?.Source ?? ClientCertificateSource.None;
 
-    public void SetCertificate(CertificateThumbprint? thumbprint, ClientCertificateSource source, X509Certificate2? tlsCertificate, string? forwardedHeader)
-    {
-        Thumbprint = thumbprint;
-        Source = thumbprint is null ? ClientCertificateSource.None : source;
-        _certificate = tlsCertificate;
-        _forwardedHeader = forwardedHeader;
-        _certificateResolved = true;
-    }
-
-    public X509Certificate2? GetCertificate()
-    {
-        if (_certificate is null && _forwardedHeader is not null && Source == ClientCertificateSource.TrustedProxyHeader
-            && ForwardedCertificateDecoder.TryDecodeLeaf(_forwardedHeader, ForwardedCertificateFormat.Auto, out byte[] der))
-        {
-            _certificate = X509CertificateLoader.LoadCertificate(der);
-        }
-
-        return _certificate;
-    }
+    public X509Certificate2? GetCertificate() => _certificate ??= Certificate?.LoadCertificate();
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using OpenEnergy.Fapi.AspNetCore.Features;
 using OpenEnergy.Fapi.Validation;
 
@@ -19,34 +18,12 @@ internal sealed class FapiValidationMiddleware
         _scopes = scopes is { Count: > 0 } ? scopes : null;
     }
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         FapiFeature feature = _pipeline.Begin(context, out bool created);
-        if (created)
-        {
-            return InvokeInLoggingScopeAsync(context, feature);
-        }
-
-        // UseFapiHeaders ran first and holds the logging scope; a cache hit then needs no state machine here.
-        ValueTask<FapiVerdict> pending = _pipeline.ValidateAsync(context, feature, _scopes);
-        if (pending.IsCompletedSuccessfully)
-        {
-            FapiVerdict verdict = pending.Result;
-            return verdict.Succeeded ? _next(context) : _pipeline.WriteFailureAsync(context, verdict.Failure);
-        }
-
-        return ContinueAsync(context, pending);
-    }
-
-    private async Task InvokeInLoggingScopeAsync(HttpContext context, FapiFeature feature)
-    {
-        using IDisposable? scope = _pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId));
-        await ContinueAsync(context, _pipeline.ValidateAsync(context, feature, _scopes));
-    }
-
-    private async Task ContinueAsync(HttpContext context, ValueTask<FapiVerdict> pending)
-    {
-        FapiVerdict verdict = await pending;
+        // Without UseFapiHeaders before it, this middleware opens the request's logging scope itself.
+        using IDisposable? scope = created ? _pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId)) : null;
+        FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes);
         if (!verdict.Succeeded)
         {
             await _pipeline.WriteFailureAsync(context, verdict.Failure);

@@ -1,11 +1,12 @@
 using System.Net.Security;
+using System.Reflection;
 using System.Security.Authentication;
-using Microsoft.AspNetCore.Hosting;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OpenEnergy.Fapi.AspNetCore.Kestrel;
+using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
 
 namespace Microsoft.AspNetCore.Hosting;
@@ -28,14 +29,20 @@ public static class FapiKestrelExtensions
     /// <summary>
     /// Makes every HTTPS endpoint (configured in code or under <c>Kestrel:Endpoints</c>) require a client
     /// certificate that chains to <c>OpenEnergy:Fapi:TrustedClientCaPath</c> only, over TLS 1.2 (FAPI cipher
-    /// list, on Linux) or TLS 1.3. An endpoint's own <c>ClientCertificateMode</c> in configuration still applies.
+    /// list, on Linux) or TLS 1.3. An application's own <c>ConfigureHttpsDefaults</c> is composed with these
+    /// settings (it runs after them), never lost; whatever it changes, the validator still counts a connection's
+    /// certificate only if it chains to <c>TrustedClientCaPath</c>.
     /// </summary>
     /// <param name="builder">The web host builder.</param>
     public static IWebHostBuilder UseOpenEnergyFapiMutualTls(this IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.ConfigureServices(services =>
-            services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ConfigureFapiKestrel>());
+        {
+            services.AddSingleton<ConfigureFapiKestrel>();
+            services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<ConfigureFapiKestrel>());
+            services.AddSingleton<IPostConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<ConfigureFapiKestrel>());
+        });
     }
 
     /// <summary>Applies the FAPI TLS settings to one set of HTTPS options.</summary>
@@ -45,25 +52,70 @@ public static class FapiKestrelExtensions
     {
         ArgumentNullException.ThrowIfNull(https);
         ArgumentNullException.ThrowIfNull(options);
-        FapiClientCertificateValidator validator = FapiClientCertificateValidator.FromOptions(options);
+        if (string.IsNullOrWhiteSpace(options.TrustedClientCaPath))
+        {
+            throw new InvalidOperationException(
+                $"{FapiOptions.SectionName}:TrustedClientCaPath is required for mutual TLS on Kestrel: point it at the PEM bundle of the directory's CA certificates.");
+        }
+
+        var trust = new CustomRootTrust(
+            CertificateAuthorityBundle.Load(options.TrustedClientCaPath, nameof(FapiOptions.TrustedClientCaPath)),
+            CustomRootTrust.ClientAuthentication,
+            options.ClientCertificateRevocationMode);
         https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
         https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-        https.CheckCertificateRevocation = options.ClientCertificateRevocationMode != System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-        https.ClientCertificateValidation = validator.Validate;
+        https.CheckCertificateRevocation = options.ClientCertificateRevocationMode != X509RevocationMode.NoCheck;
+        https.ClientCertificateValidation = (certificate, chain, _) => trust.IsTrusted(certificate, chain?.ChainElements.Select(e => e.Certificate));
         if (OperatingSystem.IsLinux())
         {
             var policy = new CipherSuitesPolicy(FapiCipherSuites);
-            https.OnAuthenticate = (_, ssl) => ssl.CipherSuitesPolicy = policy;
+            Action<Connections.ConnectionContext, SslServerAuthenticationOptions>? earlier = https.OnAuthenticate;
+            https.OnAuthenticate = (connection, ssl) =>
+            {
+                earlier?.Invoke(connection, ssl);
+                ssl.CipherSuitesPolicy = policy;
+            };
         }
     }
 
-    private sealed class ConfigureFapiKestrel : IConfigureOptions<KestrelServerOptions>
+    /// <summary>
+    /// Sets the FAPI defaults early (for endpoints the application creates in code) and, once every other
+    /// configuration ran, composes them with an application delegate that replaced them: Kestrel keeps one
+    /// <c>ConfigureHttpsDefaults</c> delegate and offers no public way to read it.
+    /// </summary>
+    private sealed class ConfigureFapiKestrel : IConfigureOptions<KestrelServerOptions>, IPostConfigureOptions<KestrelServerOptions>
     {
+        private static readonly PropertyInfo? HttpsDefaults =
+            typeof(KestrelServerOptions).GetProperty("HttpsDefaults", BindingFlags.Instance | BindingFlags.NonPublic);
+
         private readonly IOptions<FapiOptions> _options;
+        private readonly Action<HttpsConnectionAdapterOptions> _fapi;
 
-        public ConfigureFapiKestrel(IOptions<FapiOptions> options) => _options = options;
+        public ConfigureFapiKestrel(IOptions<FapiOptions> options)
+        {
+            _options = options;
+            _fapi = https => https.ConfigureFapiMutualTls(_options.Value);
+        }
 
-        public void Configure(KestrelServerOptions options)
-            => options.ConfigureHttpsDefaults(https => https.ConfigureFapiMutualTls(_options.Value));
+        public void Configure(KestrelServerOptions options) => options.ConfigureHttpsDefaults(_fapi);
+
+        public void PostConfigure(string? name, KestrelServerOptions options)
+        {
+            if (HttpsDefaults?.GetValue(options) is not Action<HttpsConnectionAdapterOptions> current)
+            {
+                // An unknown Kestrel: ours go last. The per-request chain check holds either way.
+                options.ConfigureHttpsDefaults(_fapi);
+                return;
+            }
+
+            if (!ReferenceEquals(current, _fapi))
+            {
+                options.ConfigureHttpsDefaults(https =>
+                {
+                    _fapi(https);
+                    current(https);
+                });
+            }
+        }
     }
 }

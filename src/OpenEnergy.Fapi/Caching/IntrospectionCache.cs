@@ -24,7 +24,7 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
         _time = time;
         _activeLifetime = o.CacheDuration;
         _inactiveLifetime = o.InactiveCacheDuration;
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = o.CacheSizeLimit, CompactionPercentage = 0.10, Clock = CoarseSystemClock.Instance });
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = o.CacheSizeLimit, CompactionPercentage = 0.10, Clock = new TimeProviderClock(time) });
     }
 
     /// <summary>The number of entries (for tests and diagnostics).</summary>
@@ -32,11 +32,7 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
 
     public bool TryGet(TokenHash key, DateTimeOffset now, out IntrospectionResult result)
     {
-        // MemoryCache keys are objects: a boxed struct would allocate on every hit. A per-thread probe
-        // with the same equality as the stored keys finds the entry without allocating; lookups never
-        // keep the key they are given.
-        CacheKey probe = CacheKey.Probe(key);
-        if (_cache.TryGetValue(probe, out Entry? entry) && entry is not null)
+        if (_cache.TryGetValue(key, out Entry? entry) && entry is not null)
         {
             if (now < entry.ValidUntil)
             {
@@ -44,7 +40,7 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
                 return true;
             }
 
-            _cache.Remove(probe);
+            _cache.Remove(key);
         }
 
         result = null!;
@@ -66,10 +62,9 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
             return;
         }
 
-        using ICacheEntry entry = _cache.CreateEntry(new CacheKey(key));
+        using ICacheEntry entry = _cache.CreateEntry(key);
         entry.Value = new Entry(result, validUntil);
         entry.Size = 1;
-        // Eviction follows the real clock (coarsely); correctness follows ValidUntil above.
         entry.AbsoluteExpirationRelativeToNow = lifetime;
     }
 

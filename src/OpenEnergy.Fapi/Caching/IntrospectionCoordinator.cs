@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
 using OpenEnergy.Fapi.Introspection;
@@ -11,8 +12,9 @@ namespace OpenEnergy.Fapi.Caching;
 
 /// <summary>
 /// Cache in front of the introspection client, with single flight: concurrent requests carrying the same
-/// uncached token share one call. The call runs under its own time limit; a waiter that gives up stops
-/// waiting without cancelling it for the others. Only verdicts are cached, never faults.
+/// uncached token share one call. A new call is made only if <see cref="IntrospectionAdmission"/> admits the
+/// presenting client. The call runs under its own time limit; a waiter that gives up stops waiting without
+/// cancelling it for the others. Only verdicts are cached, never faults.
 /// </summary>
 internal sealed class IntrospectionCoordinator
 {
@@ -22,10 +24,12 @@ internal sealed class IntrospectionCoordinator
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
     private readonly FapiMetrics _metrics;
+    private readonly IntrospectionAdmission _admission;
     private readonly ConcurrentDictionary<TokenHash, Task<IntrospectionOutcome>> _inFlight = new();
 
-    public IntrospectionCoordinator(IIntrospectionCache cache, IntrospectionClient client, IOptions<FapiOptions> options, TimeProvider time, ILogger<IntrospectionCoordinator> logger, FapiMetrics metrics)
+    public IntrospectionCoordinator(IIntrospectionCache cache, IntrospectionClient client, IntrospectionAdmission admission, IOptions<FapiOptions> options, TimeProvider time, ILogger<IntrospectionCoordinator> logger, FapiMetrics metrics)
     {
+        _admission = admission;
         _cache = cache;
         _client = client;
         _time = time;
@@ -39,27 +43,41 @@ internal sealed class IntrospectionCoordinator
 
     public bool TryGetCached(TokenHash key, DateTimeOffset now, out IntrospectionResult result) => _cache.TryGet(key, now, out result);
 
-    public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CancellationToken cancellationToken)
+    public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CertificateThumbprint client, CancellationToken cancellationToken)
     {
+        // Joining a call already under way costs the authorization server nothing, so it is never refused.
+        if (_inFlight.TryGetValue(key, out Task<IntrospectionOutcome>? running))
+        {
+            return running.WaitAsync(cancellationToken);
+        }
+
+        if (!_admission.TryAdmit(client, out IntrospectionAdmission.Admission admission))
+        {
+            _logger.ClientOverIntrospectionShare(client.ToString(), _admission.PerClientLimit);
+            return Task.FromResult(IntrospectionOutcome.OverClientShare());
+        }
+
         var mine = new TaskCompletionSource<IntrospectionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<IntrospectionOutcome> shared = _inFlight.GetOrAdd(key, mine.Task);
-        if (ReferenceEquals(shared, mine.Task))
+        if (!ReferenceEquals(shared, mine.Task))
         {
-            // Another request may have finished and cached the answer between our cache miss and GetOrAdd.
-            if (_cache.TryGet(key, _time.GetUtcNow(), out IntrospectionResult cached))
-            {
-                Complete(key, mine, IntrospectionOutcome.From(cached));
-            }
-            else
-            {
-                _ = RunAsync(key, token.ToString(), mine);
-            }
+            admission.Dispose();
+        }
+        else if (_cache.TryGet(key, _time.GetUtcNow(), out IntrospectionResult cached))
+        {
+            // Another request finished and cached the answer between our cache miss and GetOrAdd.
+            admission.Dispose();
+            Complete(key, mine, IntrospectionOutcome.From(cached));
+        }
+        else
+        {
+            _ = RunAsync(key, token.ToString(), mine, admission);
         }
 
         return shared.WaitAsync(cancellationToken);
     }
 
-    private async Task RunAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion)
+    private async Task RunAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion, IntrospectionAdmission.Admission admission)
     {
         IntrospectionOutcome outcome;
         long started = Stopwatch.GetTimestamp();
@@ -73,6 +91,10 @@ internal sealed class IntrospectionCoordinator
 #pragma warning restore CA1031
         {
             outcome = IntrospectionOutcome.Unavailable($"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            admission.Dispose();
         }
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);

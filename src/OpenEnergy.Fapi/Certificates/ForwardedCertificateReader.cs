@@ -8,16 +8,21 @@ namespace OpenEnergy.Fapi.Certificates;
 
 /// <summary>
 /// Reads the client certificate a TLS-terminating proxy forwards in <c>ClientCertificateHeader</c>, for any
-/// host: believed only from <c>TrustedProxies</c>, refused when repeated or undecodable, and memoized per
-/// distinct header value (the same bytes always give the same thumbprint) in a small bounded cache.
+/// host: believed only from <c>TrustedProxies</c>, refused when repeated, too long or undecodable, and memoized
+/// per distinct header value (the same bytes always give the same thumbprint) in a cache bounded in entries and
+/// in characters kept.
 /// </summary>
 public sealed class ForwardedCertificateReader : IDisposable
 {
-    private const int MemoSize = 10_000;
+    // Each entry costs one unit plus one per KiB of header it keeps alive: at most 4,096 entries, and at most
+    // about 4 million characters (8 MiB) of header values.
+    private const int MemoUnits = 4096;
+    private const int CharactersPerUnit = 1024;
 
     private readonly TrustedProxyList _trustedProxies;
     private readonly ForwardedCertificateFormat _format;
-    private readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = MemoSize, CompactionPercentage = 0.2, Clock = Caching.CoarseSystemClock.Instance });
+    private readonly int _maxLength;
+    private readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = MemoUnits, CompactionPercentage = 0.2 });
 
     /// <summary>Creates a reader from the validator's options.</summary>
     /// <param name="options">The options; <see cref="FapiOptions.ClientCertificateHeader"/> switches the reader on.</param>
@@ -28,6 +33,7 @@ public sealed class ForwardedCertificateReader : IDisposable
         HeaderName = string.IsNullOrWhiteSpace(o.ClientCertificateHeader) ? null : o.ClientCertificateHeader;
         VerifyHeaderName = string.IsNullOrWhiteSpace(o.ClientCertificateVerifyHeader) ? null : o.ClientCertificateVerifyHeader;
         _format = o.ClientCertificateHeaderFormat;
+        _maxLength = Math.Min(o.MaxForwardedCertificateHeaderLength, ForwardedCertificateDecoder.MaxHeaderLength);
         _trustedProxies = TrustedProxyList.Create(o.TrustedProxies);
     }
 
@@ -44,7 +50,8 @@ public sealed class ForwardedCertificateReader : IDisposable
 
     /// <summary>
     /// The forwarded certificate's thumbprint, when forwarding is on, the peer is trusted, the header occurs
-    /// exactly once, the proxy's verdict (if configured) is <c>SUCCESS</c>, and the value decodes to a certificate.
+    /// exactly once, is at most <c>MaxForwardedCertificateHeaderLength</c> characters long, the proxy's verdict (if
+    /// configured) is <c>SUCCESS</c>, and the value decodes to a certificate.
     /// </summary>
     /// <param name="header">Every value of <see cref="HeaderName"/>.</param>
     /// <param name="verify">Every value of <see cref="VerifyHeaderName"/> (ignored when none is configured).</param>
@@ -64,8 +71,14 @@ public sealed class ForwardedCertificateReader : IDisposable
             return false;
         }
 
-        string value = header[0]!;
-        if (_memo.TryGetValue(HeaderValueKey.Probe(value), out object? known))
+        string? value = header[0];
+        if (string.IsNullOrEmpty(value) || value.Length > _maxLength)
+        {
+            return false;
+        }
+
+        var key = new HeaderValueKey(value);
+        if (_memo.TryGetValue(key, out object? known))
         {
             if (known is CertificateThumbprint remembered)
             {
@@ -77,17 +90,15 @@ public sealed class ForwardedCertificateReader : IDisposable
         }
 
         bool decoded = ForwardedCertificateDecoder.TryGetThumbprint(value, _format, out thumbprint);
-        if (value.Length <= ForwardedCertificateDecoder.MaxHeaderLength)
-        {
-            // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.
-            using ICacheEntry entry = _memo.CreateEntry(new HeaderValueKey(value));
-            entry.Value = decoded ? thumbprint : false;
-            entry.Size = 1;
-            entry.SlidingExpiration = TimeSpan.FromMinutes(10);
-        }
-
+        // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.
+        using ICacheEntry entry = _memo.CreateEntry(key);
+        entry.Value = decoded ? thumbprint : false;
+        entry.Size = 1 + (value.Length / CharactersPerUnit);
         return decoded;
     }
+
+    /// <summary>The number of memoized header values (for tests).</summary>
+    internal long MemoCount => _memo.Count;
 
     /// <inheritdoc />
     public void Dispose() => _memo.Dispose();

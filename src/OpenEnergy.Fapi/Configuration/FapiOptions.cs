@@ -42,6 +42,13 @@ public sealed class FapiOptions
     /// </summary>
     public string? AuthorizationServerCaPath { get; set; }
 
+    /// <summary>
+    /// Which roots are trusted for the authorization server: <see cref="Configuration.AuthorizationServerTrust.SystemAndBundle"/>
+    /// (default) or <see cref="Configuration.AuthorizationServerTrust.BundleOnly"/> (only <see cref="AuthorizationServerCaPath"/>;
+    /// a start-up error without a bundle).
+    /// </summary>
+    public AuthorizationServerTrust AuthorizationServerTrust { get; set; } = AuthorizationServerTrust.SystemAndBundle;
+
     /// <summary>CA certificates trusted for the authorization server, given in code (in addition to <see cref="AuthorizationServerCaPath"/>).</summary>
     public X509Certificate2Collection AuthorizationServerCaCertificates { get; } = [];
 
@@ -103,6 +110,14 @@ public sealed class FapiOptions
     /// <summary>The most introspection calls waiting for a slot; beyond it, 503 at once. Default 256.</summary>
     public int MaxQueuedIntrospections { get; set; } = 256;
 
+    /// <summary>
+    /// The most authorization-server calls one client (keyed by its certificate's thumbprint) may have under way
+    /// or queued at once; beyond it the request gets 429 with <c>Retry-After</c> and no call is made. Cache hits
+    /// and requests that join a call already under way never count. Checked before the global limit, so one
+    /// caller flooding new tokens cannot take every slot. Default 8.
+    /// </summary>
+    public int MaxConcurrentIntrospectionsPerClient { get; set; } = 8;
+
     /// <summary>How long a fetched discovery document is used before it is fetched again. Default 1 hour.</summary>
     public TimeSpan DiscoveryRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
@@ -131,6 +146,12 @@ public sealed class FapiOptions
     public ForwardedCertificateFormat ClientCertificateHeaderFormat { get; set; } = ForwardedCertificateFormat.Auto;
 
     /// <summary>
+    /// The longest forwarded-certificate header value read, in characters; a longer one counts as no
+    /// certificate (401). Default 32,768; at least 16,384, so a URL-encoded chain of three certificates fits.
+    /// </summary>
+    public int MaxForwardedCertificateHeaderLength { get; set; } = 32 * 1024;
+
+    /// <summary>
     /// Optional header in which the proxy states its own chain verdict (nginx <c>$ssl_client_verify</c>); when
     /// set, a forwarded certificate counts only if this header is exactly <c>SUCCESS</c>.
     /// </summary>
@@ -138,7 +159,9 @@ public sealed class FapiOptions
 
     /// <summary>
     /// Addresses and CIDR ranges whose forwarded certificate headers are believed. Empty means the default:
-    /// loopback and UNIX-socket connections. A configured list replaces the default. Used by the adapters.
+    /// loopback and UNIX-socket connections (on TCP loopback that trusts every local user of the machine: prefer a
+    /// UNIX socket readable by the proxy alone). A configured list replaces the default. Entries that cover every
+    /// IPv4 or IPv6 address, or that have host bits set (<c>10.0.0.1/8</c>), are refused at start-up. Used by the adapters.
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 

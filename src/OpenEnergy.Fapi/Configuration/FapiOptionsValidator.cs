@@ -10,6 +10,7 @@ namespace OpenEnergy.Fapi.Configuration;
 internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
 {
     private const string Prefix = FapiOptions.SectionName + ":";
+    private const int MinForwardedCertificateHeaderLength = 16 * 1024;
 
     public ValidateOptionsResult Validate(string? name, FapiOptions options)
     {
@@ -83,10 +84,25 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
 
         foreach (string proxy in options.TrustedProxies)
         {
-            if (!TrustedProxyList.TryParseEntry(proxy, out _))
+            if (TrustedProxyList.CheckEntry(proxy) is { } problem)
             {
-                failures.Add($"{Prefix}TrustedProxies: '{proxy}' is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8).");
+                failures.Add($"{Prefix}TrustedProxies: {problem}");
             }
+        }
+
+        if (options.MaxForwardedCertificateHeaderLength < MinForwardedCertificateHeaderLength)
+        {
+            failures.Add($"{Prefix}MaxForwardedCertificateHeaderLength must be at least {MinForwardedCertificateHeaderLength} characters (a URL-encoded chain of three certificates); it is {options.MaxForwardedCertificateHeaderLength}.");
+        }
+
+        if (options.MaxConcurrentIntrospectionsPerClient < 1)
+        {
+            failures.Add($"{Prefix}MaxConcurrentIntrospectionsPerClient must be at least 1; it is {options.MaxConcurrentIntrospectionsPerClient}.");
+        }
+
+        if (!Enum.IsDefined(options.AuthorizationServerTrust))
+        {
+            failures.Add($"{Prefix}AuthorizationServerTrust must be SystemAndBundle or BundleOnly.");
         }
 
         if (failures.Count == 0)

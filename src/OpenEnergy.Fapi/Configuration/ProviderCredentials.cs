@@ -1,20 +1,22 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using OpenEnergy.Fapi.Introspection;
 
 namespace OpenEnergy.Fapi.Configuration;
 
 /// <summary>The provider's TLS identity towards the authorization server, and the CAs it trusts for that server.</summary>
 internal sealed class ProviderCredentials
 {
-    private ProviderCredentials(X509Certificate2 clientCertificate, X509Certificate2Collection trustedCas)
+    private ProviderCredentials(X509Certificate2 clientCertificate, AuthorizationServerCertificateValidator serverTrust)
     {
         ClientCertificate = clientCertificate;
-        AuthorizationServerCas = trustedCas;
+        AuthorizationServerTrust = serverTrust;
     }
 
     public X509Certificate2 ClientCertificate { get; }
 
-    public X509Certificate2Collection AuthorizationServerCas { get; }
+    /// <summary>How the authorization server's certificate is judged, built once for every client of that server.</summary>
+    public AuthorizationServerCertificateValidator AuthorizationServerTrust { get; }
 
     /// <summary>Loads the configured key material; throws <see cref="InvalidOperationException"/> with a message naming the key and the fix.</summary>
     public static ProviderCredentials Load(FapiOptions options)
@@ -32,7 +34,7 @@ internal sealed class ProviderCredentials
             cas.AddRange(CertificateAuthorityBundle.Load(options.AuthorizationServerCaPath, "AuthorizationServerCaPath"));
         }
 
-        return new ProviderCredentials(certificate, cas);
+        return new ProviderCredentials(certificate, new AuthorizationServerCertificateValidator(cas, options.AuthorizationServerTrust));
     }
 
     private static X509Certificate2 LoadPemPair(FapiOptions options)

@@ -8,6 +8,7 @@ using OpenEnergy.Fapi.Caching;
 using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
+using OpenEnergy.Fapi.Http;
 using OpenEnergy.Fapi.Introspection;
 using OpenEnergy.Fapi.Validation;
 
@@ -41,17 +42,24 @@ public static class FapiServiceCollectionExtensions
         services.AddLogging();
 
         services.TryAddSingleton(sp => ProviderCredentials.Load(sp.GetRequiredService<IOptions<FapiOptions>>().Value));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ProviderCredentials>().AuthorizationServerTrust);
         services.AddHttpClient(FapiDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => AuthorizationServerHandlerFactory.Create(sp.GetRequiredService<ProviderCredentials>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => AuthorizationServerHandlerFactory.Create(
+                sp.GetRequiredService<ProviderCredentials>().ClientCertificate,
+                sp.GetRequiredService<AuthorizationServerCertificateValidator>()));
 
         services.TryAddSingleton(sp => new FapiMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<AuthorizationServerResilience>();
         services.TryAddSingleton<AuthorizationServerMetadataProvider>();
         services.TryAddSingleton<IntrospectionClient>();
         services.TryAddSingleton<IIntrospectionCache, IntrospectionCache>();
+        services.TryAddSingleton<IntrospectionAdmission>();
         services.TryAddSingleton<IntrospectionCoordinator>();
+        services.TryAddSingleton<FapiFailures>();
         services.TryAddSingleton<IFapiValidator, FapiValidator>();
         services.TryAddSingleton<ForwardedCertificateReader>();
+        services.TryAddSingleton<ClientCertificateIntake>();
+        services.TryAddSingleton<FapiHttpGate>();
         return services;
     }
 }

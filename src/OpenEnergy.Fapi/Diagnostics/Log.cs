@@ -35,4 +35,25 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Debug, "Discovered introspection endpoint {Endpoint} (issuer {Issuer})")]
     public static partial void Discovered(this ILogger logger, Uri endpoint, string? issuer);
+
+    [LoggerMessage(10, LogLevel.Warning, "A client-certificate header arrived from {RemoteAddress}, which is not a trusted proxy; it was ignored")]
+    public static partial void UntrustedForwardedCertificate(this ILogger logger, string? remoteAddress);
+
+    [LoggerMessage(11, LogLevel.Warning, "The TLS client certificate {Thumbprint} does not chain to OpenEnergy:Fapi:TrustedClientCaPath; the connection's requests count as having no certificate (check the host's TLS settings)")]
+    public static partial void UntrustedConnectionCertificate(this ILogger logger, string thumbprint);
+
+    [LoggerMessage(12, LogLevel.Information, "x-fapi-interaction-id '{Sent}' ({Length} characters, {Count} values) is not a UUID; answered with {Replacement}")]
+    public static partial void InteractionIdReplaced(this ILogger logger, string sent, int length, int count, string replacement);
+
+    [LoggerMessage(13, LogLevel.Information, "FAPI request refused by provider policy: {Description}")]
+    public static partial void PolicyRejected(this ILogger logger, string? description);
+
+    [LoggerMessage(14, LogLevel.Information, "FAPI request served: {Method} {Path} for client {ClientId}, organisation {OrganisationId}")]
+    public static partial void AccessGranted(this ILogger logger, string method, string? path, string? clientId, string? organisationId);
+
+    [LoggerMessage(15, LogLevel.Warning, "Client {Thumbprint} is over its share of authorization-server calls ({Limit} at once); answered 429")]
+    public static partial void ClientOverIntrospectionShare(this ILogger logger, string thumbprint, int limit);
+
+    [LoggerMessage(16, LogLevel.Debug, "The client went away before its {StatusCode} refusal was written")]
+    public static partial void ClientGone(this ILogger logger, int statusCode);
 }

@@ -11,4 +11,7 @@ internal enum CertificateBinding
 
     /// <summary>An <c>x5t#S256</c> string that is not canonical base64url of 32 bytes: an authorization-server fault.</summary>
     NonCanonical,
+
+    /// <summary>A DPoP key binding (<c>cnf.jkt</c>), with or without <c>x5t#S256</c>: never accepted under Bearer (D-10).</summary>
+    DpopBound,
 }

@@ -23,6 +23,8 @@ internal readonly struct IntrospectionOutcome
     public static IntrospectionOutcome MissingActive() => new(IntrospectionOutcomeKind.MissingActive, null, "the introspection response has no 'active' member");
 
     public static IntrospectionOutcome Unavailable(string reason) => new(IntrospectionOutcomeKind.Unavailable, null, reason);
+
+    public static IntrospectionOutcome OverClientShare() => new(IntrospectionOutcomeKind.OverClientShare, null, "the client is over its share of authorization-server calls");
 }
 
 /// <summary>The kinds of <see cref="IntrospectionOutcome"/>.</summary>
@@ -36,4 +38,7 @@ internal enum IntrospectionOutcomeKind
 
     /// <summary>No verdict: outage, timeout, TLS failure, non-200, not JSON, our credentials refused (503); never cached.</summary>
     Unavailable,
+
+    /// <summary>Not asked: the presenting client already has its share of calls under way (429); nothing cached.</summary>
+    OverClientShare,
 }

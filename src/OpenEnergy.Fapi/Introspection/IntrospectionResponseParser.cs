@@ -148,6 +148,13 @@ internal static class IntrospectionResponseParser
                 return (CertificateBinding.None, null);
             }
 
+            // A DPoP-bound token proves possession of a key, not of the certificate: whatever else cnf says,
+            // it is not a bearer token for this request (D-10).
+            if (cnf.TryGetProperty("jkt", out _))
+            {
+                return (CertificateBinding.DpopBound, null);
+            }
+
             if (!cnf.TryGetProperty("x5t#S256", out JsonElement x5t))
             {
                 return (CertificateBinding.None, null);

@@ -57,6 +57,15 @@ public enum FapiFailureReason
     /// <summary>The authorization server gave no verdict: outage, timeout, TLS failure, bad answer (503).</summary>
     AuthorizationServerUnavailable,
 
-    /// <summary>Refused by provider policy (an <c>OnValidated</c> hook, for example; 403 by default).</summary>
+    /// <summary>Refused by provider policy (an <c>OnValidated</c> hook): 403 <c>access_denied</c>.</summary>
     PolicyRejected,
+
+    /// <summary>The token is bound to a DPoP key (<c>cnf.jkt</c>) and was sent as a bearer token (401 <c>invalid_token</c>).</summary>
+    DpopBoundToken,
+
+    /// <summary>
+    /// The presenting client (by certificate thumbprint) already has its share of authorization-server calls
+    /// under way (429 <c>too_many_requests</c> with <c>Retry-After</c>, no challenge); no call was made.
+    /// </summary>
+    TooManyIntrospections,
 }

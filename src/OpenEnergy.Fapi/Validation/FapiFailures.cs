@@ -1,9 +1,14 @@
+using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 
 namespace OpenEnergy.Fapi.Validation;
 
-/// <summary>The refusals of one validator, built once with its realm, so that refusing allocates nothing.</summary>
-internal sealed class FapiFailures
+/// <summary>
+/// Every refusal the library writes, built once with the configured realm and <c>Retry-After</c>: the validator's,
+/// and those an adapter adds (a scope policy's 403, a provider policy's 403 <c>access_denied</c>). The one place
+/// statuses, error codes and descriptions are chosen (spec section 16.2).
+/// </summary>
+public sealed class FapiFailures
 {
     private const string InvalidRequest = "invalid_request";
     private const string InvalidToken = "invalid_token";
@@ -11,9 +16,13 @@ internal sealed class FapiFailures
     private readonly Dictionary<FapiFailureReason, FapiFailure> _byReason;
     private readonly string _realm;
 
-    public FapiFailures(FapiOptions options)
+    /// <summary>Creates the refusals (by dependency injection).</summary>
+    /// <param name="options">The validator options (realm, <c>Retry-After</c>).</param>
+    public FapiFailures(IOptions<FapiOptions> options)
     {
-        _realm = options.Realm;
+        ArgumentNullException.ThrowIfNull(options);
+        FapiOptions o = options.Value;
+        _realm = o.Realm;
         FapiFailure[] all =
         [
             new(FapiFailureReason.NoCredentials, 401, null, null, _realm),
@@ -32,13 +41,24 @@ internal sealed class FapiFailures
             new(FapiFailureReason.WrongTokenType, 401, InvalidToken, "the token is not a bearer access token", _realm),
             new(FapiFailureReason.TokenNotCertificateBound, 401, InvalidToken, "the token is not bound to a client certificate", _realm),
             new(FapiFailureReason.CertificateMismatch, 401, InvalidToken, "the token is bound to another client certificate", _realm),
-            new(FapiFailureReason.AuthorizationServerUnavailable, 503, "temporarily_unavailable", "the authorization server could not be reached", _realm, retryAfter: options.RetryAfter),
+            new(FapiFailureReason.DpopBoundToken, 401, InvalidToken, "the token is bound to a DPoP key, not to a client certificate", _realm),
+            new(FapiFailureReason.AuthorizationServerUnavailable, 503, "temporarily_unavailable", "the authorization server could not be reached", _realm, retryAfter: o.RetryAfter),
+            new(FapiFailureReason.TooManyIntrospections, 429, "too_many_requests", "too many new tokens from this client at once; retry later", _realm, retryAfter: o.RetryAfter),
         ];
         _byReason = all.ToDictionary(f => f.Reason);
     }
 
+    /// <summary>The refusal for a reason that needs no detail.</summary>
+    /// <param name="reason">Any reason but <see cref="FapiFailureReason.InsufficientScope"/> and <see cref="FapiFailureReason.PolicyRejected"/>.</param>
     public FapiFailure this[FapiFailureReason reason] => _byReason[reason];
 
-    public FapiFailure InsufficientScope(string scope)
-        => new(FapiFailureReason.InsufficientScope, 403, "insufficient_scope", "the token lacks a required scope", _realm, scope);
+    /// <summary>403 <c>insufficient_scope</c>, naming the scopes the resource needs.</summary>
+    /// <param name="requiredScopes">The resource's scopes (all of them).</param>
+    public FapiFailure InsufficientScope(IEnumerable<string> requiredScopes)
+        => new(FapiFailureReason.InsufficientScope, 403, "insufficient_scope", "the token lacks a required scope", _realm, string.Join(' ', requiredScopes));
+
+    /// <summary>403 <c>access_denied</c>: the provider's own policy refused the caller.</summary>
+    /// <param name="description">A generic description for the client (nothing about the consumer).</param>
+    public FapiFailure AccessDenied(string? description)
+        => new(FapiFailureReason.PolicyRejected, 403, "access_denied", string.IsNullOrWhiteSpace(description) || !Headers.WwwAuthenticateHeader.IsQuotableText(description) ? "refused by provider policy" : description, _realm);
 }

@@ -24,14 +24,14 @@ internal sealed class FapiValidator : IFapiValidator
     private readonly TimeSpan _clockSkew;
     private readonly StringComparison _scopeComparison;
 
-    public FapiValidator(IntrospectionCoordinator coordinator, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics)
+    public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics)
     {
         FapiOptions o = options.Value;
         _coordinator = coordinator;
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _failures = new FapiFailures(o);
+        _failures = failures;
         _keyPrefix = TokenHash.CreatePrefix(o.IntrospectionEndpoint ?? o.Issuer, o.ClientId);
         _clockSkew = o.ClockSkew;
         _scopeComparison = o.CaseInsensitiveScopes ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
@@ -50,7 +50,6 @@ internal sealed class FapiValidator : IFapiValidator
         }
 
         TokenHash key = TokenHash.Compute(_keyPrefix, token.Span);
-        // One clock read serves the cache's lifetime check and the token's time checks.
         DateTimeOffset now = _time.GetUtcNow();
         if (_coordinator.TryGetCached(key, now, out IntrospectionResult cached))
         {
@@ -63,11 +62,12 @@ internal sealed class FapiValidator : IFapiValidator
 
     private async ValueTask<FapiVerdict> ValidateUncachedAsync(FapiRequest request, BearerToken token, CertificateThumbprint presented, TokenHash key, CancellationToken cancellationToken)
     {
-        IntrospectionOutcome outcome = await _coordinator.IntrospectAsync(key, token, cancellationToken);
+        IntrospectionOutcome outcome = await _coordinator.IntrospectAsync(key, token, presented, cancellationToken);
         return outcome.Kind switch
         {
             IntrospectionOutcomeKind.Answered => Judge(outcome.Result!, presented, request, key, _time.GetUtcNow()),
             IntrospectionOutcomeKind.MissingActive => Reject(_failures[FapiFailureReason.IntrospectionMissingActive], request, presented, key),
+            IntrospectionOutcomeKind.OverClientShare => Reject(_failures[FapiFailureReason.TooManyIntrospections], request, presented, key),
             _ => Reject(_failures[FapiFailureReason.AuthorizationServerUnavailable], request, presented, key),
         };
     }
@@ -84,9 +84,9 @@ internal sealed class FapiValidator : IFapiValidator
             return Reject(_failures[reason], request, presented, key, result);
         }
 
-        if (MissingScope(result, request.RequiredScopes))
+        if (!ScopeMatcher.ContainsAll(result.Scopes, request.RequiredScopes, _scopeComparison))
         {
-            return Reject(_failures.InsufficientScope(string.Join(' ', request.RequiredScopes!)), request, presented, key, result);
+            return Reject(_failures.InsufficientScope(request.RequiredScopes!), request, presented, key, result);
         }
 
         _metrics.Validated("accepted");
@@ -140,33 +140,9 @@ internal sealed class FapiValidator : IFapiValidator
         {
             CertificateBinding.Bound when result.BoundCertificateThumbprint == presented => null,
             CertificateBinding.None => FapiFailureReason.TokenNotCertificateBound,
+            CertificateBinding.DpopBound => FapiFailureReason.DpopBoundToken,
             _ => FapiFailureReason.CertificateMismatch,
         };
-    }
-
-    private bool MissingScope(IntrospectionResult result, IReadOnlyList<string>? required)
-    {
-        if (required is null)
-        {
-            return false;
-        }
-
-        IReadOnlyList<string> granted = result.Scopes;
-        for (int i = 0; i < required.Count; i++)
-        {
-            bool found = false;
-            for (int j = 0; j < granted.Count && !found; j++)
-            {
-                found = string.Equals(granted[j], required[i], _scopeComparison);
-            }
-
-            if (!found)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private FapiVerdict Reject(FapiFailure failure, in FapiRequest request, CertificateThumbprint? presented, TokenHash? key, IntrospectionResult? result = null)

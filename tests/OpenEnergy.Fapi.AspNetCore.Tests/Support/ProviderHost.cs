@@ -96,6 +96,7 @@ internal sealed class ProviderHost : IAsyncDisposable
         app.MapGet("/v1/data", (FapiCaller caller) => Results.Json(new { clientId = caller.Consumer!.ClientId, organisationId = caller.Consumer.OrganisationId, interactionId = caller.InteractionId }))
             .RequireFapi("s1");
         app.MapPost("/v1/data", (FapiCaller caller) => Results.Json(new { clientId = caller.Consumer!.ClientId })).RequireFapi("s1");
+        app.MapPost("/v1/form", async (HttpContext context) => "form:" + (await context.Request.ReadFormAsync())["x"]).RequireFapi("s1");
         app.MapGet("/v1/s3", () => "s3").RequireFapi("s3");
         app.Map("/mw", branch =>
         {

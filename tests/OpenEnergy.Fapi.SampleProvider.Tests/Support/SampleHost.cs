@@ -102,7 +102,18 @@ internal sealed class SampleHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await authorizationServer.DisposeAsync();
+            System.IO.Directory.Delete(folder, recursive: true);
+            throw;
+        }
+
         var bound = new Uri(app.Addresses.First());
         var baseAddress = new Uri($"{(intake == Intake.DirectTls ? "https" : "http")}://localhost:{bound.Port}/");
         return new SampleHost(app, authorizationServer, folder, baseAddress, intake);

@@ -137,7 +137,7 @@ internal sealed class IntrospectionCacheTests : AuthorizationServerFixture
         object[] keys = [.. cache.Keys];
 
         Assert.That(keys, Has.Length.EqualTo(1));
-        Assert.That(keys[0], Is.TypeOf<Fapi.Caching.CacheKey>());
+        Assert.That(keys[0], Is.TypeOf<Fapi.Caching.TokenHash>());
         Assert.That(keys[0].ToString(), Does.Not.Contain(token));
         Assert.That(keys.OfType<string>(), Is.Empty);
     }

@@ -76,4 +76,48 @@ public class ForwardedCertificateReaderTests
 
         Assert.That(reader.TryRead(Escaped(A), verdict is null ? default : new StringValues(verdict), IPAddress.Loopback, false, out _), Is.EqualTo(accepted));
     }
+
+    [Test]
+    public void HeaderValuesThatDifferAnywhere_GetDifferentMemoHashes()
+    {
+        // 2,000 values that differ in one character away from the start, the middle and the end: a hash that
+        // samples a few windows gives them all one bucket, and every lookup then compares them all.
+        char[] template = Escaped(A).ToCharArray();
+        var hashes = new HashSet<int>();
+        for (int i = 0; i < 2_000; i++)
+        {
+            char[] value = (char[])template.Clone();
+            int position = 200 + (i % 400);
+            value[position] = (char)(0x100 + (i / 400)); // never in an escaped PEM, so every value is distinct
+            hashes.Add(new HeaderValueKey(new string(value)).GetHashCode());
+        }
+
+        Assert.That(hashes, Has.Count.GreaterThan(1_990));
+    }
+
+    [Test]
+    public void HeaderLongerThanTheLimit_IsNoCertificate_AndNotMemoized()
+    {
+        using ForwardedCertificateReader reader = Reader(o => o.MaxForwardedCertificateHeaderLength = 16 * 1024);
+        string header = Escaped(A) + string.Concat(Enumerable.Repeat("%0A", 6_000));
+
+        Assert.That(reader.TryRead(header, default, IPAddress.Loopback, false, out _), Is.False);
+        Assert.That(reader.MemoCount, Is.Zero);
+        using ForwardedCertificateReader lenient = Reader();
+        Assert.That(lenient.TryRead(header, default, IPAddress.Loopback, false, out _), Is.True);
+    }
+
+    [Test]
+    public void Memo_IsBoundedByTheCharactersItKeeps()
+    {
+        using ForwardedCertificateReader reader = Reader();
+        for (int i = 0; i < 3_000; i++)
+        {
+            // Undecodable values are memoized too (as failures), 8,000 characters each.
+            Assert.That(reader.TryRead(i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 7_992), default, IPAddress.Loopback, false, out _), Is.False);
+        }
+
+        // Each entry costs 1 + 7 units of 4,096: at most 512 entries, about 4 million characters.
+        Assert.That(reader.MemoCount, Is.InRange(1, 512));
+    }
 }

@@ -205,4 +205,69 @@ public class FapiOptionsValidationTests
 
         Assert.That(() => services.GetRequiredService<IOptions<FapiOptions>>().Value, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("no private key"));
     }
+
+    [TestCase("0.0.0.0/0", "every IPv4 address")]
+    [TestCase("::/0", "every IPv6 address")]
+    [TestCase("::ffff:0.0.0.0/96", "every IPv4 address")]
+    [TestCase("10.0.0.1/8", "host bits set")]
+    [TestCase("2001:db8::1/32", "host bits set")]
+    [TestCase("10.0.0.0/33", "neither an IP address nor a CIDR range")]
+    public void TrustedProxyEntry_ThatIsTooWideOrHasHostBits_StopsStartUp(string entry, string expected)
+    {
+        Dictionary<string, string?> settings = ValidSettings();
+        settings["OpenEnergy:Fapi:TrustedProxies:0"] = "192.0.2.7";
+        settings["OpenEnergy:Fapi:TrustedProxies:1"] = entry;
+
+        Assert.That(FailureOf(settings), Does.Contain("OpenEnergy:Fapi:TrustedProxies").And.Contain(entry).And.Contain(expected));
+    }
+
+    [TestCase("10.0.0.0/8")]
+    [TestCase("::ffff:10.0.0.0/104")]
+    [TestCase("2001:db8::/32")]
+    [TestCase("192.0.2.7")]
+    public void TrustedProxyEntry_ThatIsARange_IsAccepted(string entry)
+    {
+        Dictionary<string, string?> settings = ValidSettings();
+        settings["OpenEnergy:Fapi:TrustedProxies:0"] = entry;
+        using ServiceProvider services = Build(settings);
+
+        Assert.That(services.GetRequiredService<IOptions<FapiOptions>>().Value.TrustedProxies, Is.EqualTo(new[] { entry }));
+    }
+
+    [Test]
+    public void MaxForwardedCertificateHeaderLength_BelowSixteenKiB_StopsStartUp()
+    {
+        Dictionary<string, string?> settings = ValidSettings();
+        settings["OpenEnergy:Fapi:MaxForwardedCertificateHeaderLength"] = "8000";
+
+        Assert.That(FailureOf(settings), Does.Contain("MaxForwardedCertificateHeaderLength must be at least 16384"));
+    }
+
+    [Test]
+    public void MaxConcurrentIntrospectionsPerClient_BelowOne_StopsStartUp()
+    {
+        Dictionary<string, string?> settings = ValidSettings();
+        settings["OpenEnergy:Fapi:MaxConcurrentIntrospectionsPerClient"] = "0";
+
+        Assert.That(FailureOf(settings), Does.Contain("MaxConcurrentIntrospectionsPerClient must be at least 1"));
+    }
+
+    [Test]
+    public void BundleOnlyTrust_WithoutABundle_StopsStartUp()
+    {
+        Dictionary<string, string?> settings = ValidSettings();
+        settings["OpenEnergy:Fapi:AuthorizationServerTrust"] = "BundleOnly";
+
+        Assert.That(FailureOf(settings), Does.Contain("AuthorizationServerTrust is BundleOnly").And.Contain("AuthorizationServerCaPath"));
+    }
+
+    [Test]
+    public void NewLimits_HaveTheDocumentedDefaults()
+    {
+        var options = new FapiOptions();
+
+        Assert.That(options.MaxForwardedCertificateHeaderLength, Is.EqualTo(32_768));
+        Assert.That(options.MaxConcurrentIntrospectionsPerClient, Is.EqualTo(8));
+        Assert.That(options.AuthorizationServerTrust, Is.EqualTo(AuthorizationServerTrust.SystemAndBundle));
+    }
 }

@@ -85,10 +85,20 @@ public class IntrospectionResponseParserTests
     [Test]
     public void CnfWithoutX5t_IsUnbound()
     {
-        IntrospectionResult result = Parse("{\"active\":true,\"cnf\":{\"jkt\":\"abc\"}}").Result!;
+        IntrospectionResult result = Parse("{\"active\":true,\"cnf\":{\"x5t\":\"abc\"}}").Result!;
 
         Assert.That(result.Binding, Is.EqualTo(CertificateBinding.None));
         Assert.That(result.MalformedMember, Is.Null);
+    }
+
+    [TestCase("{\"active\":true,\"cnf\":{\"jkt\":\"abc\"}}")]
+    [TestCase("{\"active\":true,\"cnf\":{\"x5t#S256\":\"A4DtL2JmUMhAsvJj5tKyn64SqzmuXbMrJa0n761y5v0\",\"jkt\":\"abc\"}}")]
+    public void CnfWithAJkt_IsDpopBound_WhateverElseItSays(string json)
+    {
+        IntrospectionResult result = Parse(json).Result!;
+
+        Assert.That(result.Binding, Is.EqualTo(CertificateBinding.DpopBound));
+        Assert.That(result.BoundCertificateThumbprint, Is.Null);
     }
 
     [Test]

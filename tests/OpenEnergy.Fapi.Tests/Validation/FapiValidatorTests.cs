@@ -301,7 +301,16 @@ internal sealed class FapiValidatorTests : AuthorizationServerFixture
     {
         string token = IssueA(customize: o => o["cnf"] = new JsonObject { ["jkt"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" });
 
-        AssertRejected(await _rs.ValidateAsync("Bearer " + token, A), 401, "invalid_token", FapiFailureReason.TokenNotCertificateBound);
+        AssertRejected(await _rs.ValidateAsync("Bearer " + token, A), 401, "invalid_token", FapiFailureReason.DpopBoundToken);
+    }
+
+    [Test]
+    public async Task TokenBoundToTheCertificateAndADpopKey_OnABearerRequest_IsInvalidToken()
+    {
+        // cnf names the presented certificate, but also a DPoP key: under Bearer it is never accepted (D-10).
+        string token = IssueA(customize: o => ((JsonObject)o["cnf"]!)["jkt"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+
+        AssertRejected(await _rs.ValidateAsync("Bearer " + token, A), 401, "invalid_token", FapiFailureReason.DpopBoundToken);
     }
 
     [Test]

@@ -1,4 +1,4 @@
-namespace OpenEnergy.Fapi.AspNetCore.Features;
+namespace OpenEnergy.Fapi.Certificates;
 
 /// <summary>Where a request's client certificate came from.</summary>
 public enum ClientCertificateSource

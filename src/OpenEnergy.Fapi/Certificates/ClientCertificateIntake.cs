@@ -1,0 +1,100 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Diagnostics;
+
+namespace OpenEnergy.Fapi.Certificates;
+
+/// <summary>
+/// Decides which client certificate a request presented, the same way for every host: the TLS connection's
+/// certificate when there is one (any forwarding header is then ignored), else a trusted proxy's header, else
+/// none. With <see cref="FapiOptions.TrustedClientCaPath"/> set, a connection's certificate counts only if it
+/// chains to that bundle, judged once per connection: a host whose TLS settings were loosened (another
+/// <c>ConfigureHttpsDefaults</c>, a permissive validation callback) still cannot widen trust.
+/// </summary>
+public sealed class ClientCertificateIntake
+{
+    private readonly ForwardedCertificateReader _forwarded;
+    private readonly CustomRootTrust? _connectionTrust;
+    private readonly ILogger _logger;
+    private readonly ConditionalWeakTable<X509Certificate2, ConnectionCertificate> _connections = [];
+
+    /// <summary>Creates the intake (by dependency injection).</summary>
+    /// <param name="forwarded">Reads certificates forwarded by trusted proxies.</param>
+    /// <param name="options">The validator options (for <see cref="FapiOptions.TrustedClientCaPath"/>).</param>
+    /// <param name="logger">The logger.</param>
+    public ClientCertificateIntake(ForwardedCertificateReader forwarded, IOptions<FapiOptions> options, ILogger<ClientCertificateIntake> logger)
+    {
+        ArgumentNullException.ThrowIfNull(forwarded);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _forwarded = forwarded;
+        _logger = logger;
+        FapiOptions o = options.Value;
+        if (!string.IsNullOrWhiteSpace(o.TrustedClientCaPath))
+        {
+            _connectionTrust = new CustomRootTrust(
+                CertificateAuthorityBundle.Load(o.TrustedClientCaPath, nameof(FapiOptions.TrustedClientCaPath)),
+                CustomRootTrust.ClientAuthentication,
+                o.ClientCertificateRevocationMode);
+        }
+    }
+
+    /// <summary>The header carrying a forwarded certificate, or <see langword="null"/> when forwarding is off.</summary>
+    public string? HeaderName => _forwarded.HeaderName;
+
+    /// <summary>The header carrying the proxy's own chain verdict, if configured.</summary>
+    public string? VerifyHeaderName => _forwarded.VerifyHeaderName;
+
+    /// <summary>The certificate the request presented.</summary>
+    /// <param name="connectionCertificate">The TLS connection's client certificate, if the host terminates TLS.</param>
+    /// <param name="header">Every value of <see cref="HeaderName"/> (empty when forwarding is off).</param>
+    /// <param name="verify">Every value of <see cref="VerifyHeaderName"/>.</param>
+    /// <param name="remoteAddress">The connection's peer address.</param>
+    /// <param name="isUnixSocket">Whether the connection arrived on a UNIX domain socket (from its endpoint type).</param>
+    public PresentedCertificate Resolve(X509Certificate2? connectionCertificate, StringValues header, StringValues verify, IPAddress? remoteAddress, bool isUnixSocket)
+    {
+        if (connectionCertificate is not null)
+        {
+            ConnectionCertificate known = _connections.GetValue(connectionCertificate, Judge);
+            return known.Trusted
+                ? new PresentedCertificate(known.Thumbprint, ClientCertificateSource.TlsConnection, connectionCertificate)
+                : PresentedCertificate.None;
+        }
+
+        if (_forwarded.HeaderName is null || header.Count == 0)
+        {
+            return PresentedCertificate.None;
+        }
+
+        if (_forwarded.TryRead(header, verify, remoteAddress, isUnixSocket, out CertificateThumbprint thumbprint))
+        {
+            return new PresentedCertificate(thumbprint, ClientCertificateSource.TrustedProxyHeader, forwardedHeader: header[0]);
+        }
+
+        if (!_forwarded.IsTrustedProxy(remoteAddress, isUnixSocket))
+        {
+            _logger.UntrustedForwardedCertificate(remoteAddress?.ToString());
+        }
+
+        return PresentedCertificate.None;
+    }
+
+    private ConnectionCertificate Judge(X509Certificate2 certificate)
+    {
+        CertificateThumbprint thumbprint = CertificateThumbprint.FromCertificate(certificate);
+        bool trusted = _connectionTrust?.IsTrusted(certificate) ?? true;
+        if (!trusted)
+        {
+            _logger.UntrustedConnectionCertificate(thumbprint.ToString());
+        }
+
+        return new ConnectionCertificate(thumbprint, trusted);
+    }
+
+    private sealed record ConnectionCertificate(CertificateThumbprint Thumbprint, bool Trusted);
+}
