@@ -44,10 +44,7 @@ public class FapiHttpListenerGuardTests
             .AddSingleton<DataServer>()
             .BuildServiceProvider();
 
-        int port = FreePort();
-        _listener = new System.Net.HttpListener();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
+        int port = StartListenerOnAFreePort();
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         // The sample's own request loop, as operators run it.
         _loop = _services.GetRequiredService<DataServer>().ServeAsync(_listener, _stopping.Token);
@@ -65,11 +62,30 @@ public class FapiHttpListenerGuardTests
         await _server.DisposeAsync();
     }
 
-    private static int FreePort()
+    // HttpListener cannot take port 0: try free ports until one is still free when the listener binds it.
+    private int StartListenerOnAFreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        for (int attempt = 0; ; attempt++)
+        {
+            int port;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            _listener = new System.Net.HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                _listener.Start();
+                return port;
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                _listener.Close();
+            }
+        }
     }
 
     private static HttpRequestMessage Request(X509Certificate2? forwarded, string? token, string? interactionId = null)

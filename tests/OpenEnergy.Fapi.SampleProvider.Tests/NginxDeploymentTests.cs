@@ -22,7 +22,7 @@ internal sealed class NginxDeploymentTests
     private FakeAuthorizationServer _authorizationServer = null!;
     private Process? _provider;
     private Process? _nginx;
-    private int _port;
+    private string _httpsSocket = null!;
     private string _caBundleForCurl = null!;
     private (string Certificate, string Key) _a;
     private (string Certificate, string Key) _b;
@@ -80,13 +80,14 @@ internal sealed class NginxDeploymentTests
         });
         await WaitForLineAsync(_provider, "Provider ready", TimeSpan.FromSeconds(60));
 
-        _port = FreePort();
+        // nginx listens on UNIX sockets of its own: no port to race other processes for.
+        _httpsSocket = Path.Combine(_folder, "https.sock");
         string[] kit = await File.ReadAllLinesAsync(Path.Combine(Repository.Root, "deploy", "nginx", "openenergy-provider.conf"));
         string site = string.Join('\n', kit.Where(line => !line.TrimStart().StartsWith('#')))
             .Replace("listen [::]:443 ssl http2;", "", StringComparison.Ordinal)
             .Replace("listen [::]:80;", "", StringComparison.Ordinal)
-            .Replace("listen 443 ssl http2;", $"listen 127.0.0.1:{_port} ssl http2;", StringComparison.Ordinal)
-            .Replace("listen 80;", $"listen 127.0.0.1:{FreePort()};", StringComparison.Ordinal)
+            .Replace("listen 443 ssl http2;", $"listen unix:{_httpsSocket} ssl http2;", StringComparison.Ordinal)
+            .Replace("listen 80;", $"listen unix:{Path.Combine(_folder, "http.sock")};", StringComparison.Ordinal)
             .Replace("provider.example.org;", "localhost;", StringComparison.Ordinal)
             .Replace("/etc/letsencrypt/live/provider.example.org/fullchain.pem", serverCertificate, StringComparison.Ordinal)
             .Replace("/etc/letsencrypt/live/provider.example.org/privkey.pem", serverKey, StringComparison.Ordinal)
@@ -115,7 +116,7 @@ internal sealed class NginxDeploymentTests
         (int test, string testOutput) = await Repository.BashAsync($"{nginx} -t -c {_folder}/nginx.conf -p {_folder}", _folder, TimeSpan.FromSeconds(30));
         Assert.That(test, Is.Zero, "nginx -t refused the rendered kit config:\n" + testOutput);
         _nginx = Process.Start(new ProcessStartInfo(nginx, ["-c", $"{_folder}/nginx.conf", "-p", _folder]))!;
-        await WaitForPortAsync(_port, TimeSpan.FromSeconds(20));
+        await FileSignal.WaitForAsync(_httpsSocket, TimeSpan.FromSeconds(20));
     }
 
     [OneTimeTearDown]
@@ -151,7 +152,7 @@ internal sealed class NginxDeploymentTests
             + (client is { } c ? $"--cert '{c.Certificate}' --key '{c.Key}' " : "")
             + (token is null ? "" : $"-H 'Authorization: Bearer {token}' ")
             + (extraHeader is null ? "" : $"-H '{extraHeader}' ")
-            + $"https://localhost:{_port}{path}";
+            + $"--unix-socket '{_httpsSocket}' https://localhost{path}";
         return await Repository.BashAsync(command, _folder, TimeSpan.FromSeconds(30));
     }
 
@@ -269,31 +270,5 @@ internal sealed class NginxDeploymentTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await ready.Task.WaitAsync(timeout);
-    }
-
-    // nginx has no readiness signal of its own when it runs in the foreground: try to connect, bounded.
-    private static async Task WaitForPortAsync(int port, TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.SampleProvider.Tests.Support;
-using OpenEnergy.Fapi.Tests.Shared;
 using static OpenEnergy.Fapi.SampleProvider.Tests.Support.SampleHost;
 
 namespace OpenEnergy.Fapi.SampleProvider.Tests;
@@ -94,17 +93,7 @@ internal sealed class SampleStartUpTests
         string copy = Path.Combine(Path.GetTempPath(), "oe-fapi-publish-" + Guid.NewGuid().ToString("N"));
         try
         {
-            foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "nuget.config", ".editorconfig" })
-            {
-                if (File.Exists(Path.Combine(Repository.Root, file)))
-                {
-                    System.IO.Directory.CreateDirectory(copy);
-                    File.Copy(Path.Combine(Repository.Root, file), Path.Combine(copy, file));
-                }
-            }
-
-            CopySources(Path.Combine(Repository.Root, "src"), Path.Combine(copy, "src"));
-            CopySources(Path.Combine(Repository.Root, "samples", "OpenEnergy.Fapi.SampleProvider"), Path.Combine(copy, "samples", "OpenEnergy.Fapi.SampleProvider"));
+            Repository.CopyTo(copy, "Directory.Build.props", "Directory.Packages.props", "nuget.config", ".editorconfig", "src", Path.Combine("samples", "OpenEnergy.Fapi.SampleProvider"));
             string output = Path.Combine(copy, "published");
 
             (int exit, string log) = await Repository.RunAsync("dotnet", ["publish", Path.Combine(copy, "samples", "OpenEnergy.Fapi.SampleProvider"), "-c", "Release", "-o", output], copy, TimeSpan.FromMinutes(4));
@@ -122,25 +111,6 @@ internal sealed class SampleStartUpTests
             {
                 System.IO.Directory.Delete(copy, recursive: true);
             }
-        }
-    }
-
-    private static void CopySources(string from, string to)
-    {
-        foreach (string file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(from, file);
-            string first = relative.Split(Path.DirectorySeparatorChar)[0];
-            if (relative.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                || relative.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                || first is "bin" or "obj" or ".dev")
-            {
-                continue;
-            }
-
-            string target = Path.Combine(to, relative);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
     }
 }

@@ -107,10 +107,7 @@ internal sealed class SystemdUnitTests
         try
         {
             // The socket exists as soon as the activator listens; the app starts on the first connection.
-            while (!File.Exists(socket))
-            {
-                await Task.Delay(20, cancellationToken);
-            }
+            await FileSignal.WaitForAsync(socket, TimeSpan.FromSeconds(60), cancellationToken);
 
             string token = server.IssueToken(consumer, "energy:read", "consumer");
             string header = Uri.EscapeDataString(consumer.ExportCertificatePem() + "\n");

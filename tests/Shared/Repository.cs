@@ -71,4 +71,36 @@ internal static class Repository
 
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    /// <summary>
+    /// Copies files and folders of the checkout (paths relative to <see cref="Root"/>) to <paramref name="destination"/>,
+    /// leaving out build output and local state (<c>bin</c>, <c>obj</c>, <c>.dev</c>, <c>TestResults</c>, <c>.git</c>).
+    /// </summary>
+    public static void CopyTo(string destination, params string[] paths)
+    {
+        foreach (string path in paths)
+        {
+            string from = Path.Combine(Root, path);
+            if (File.Exists(from))
+            {
+                string target = Path.Combine(destination, path);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(from, target);
+                continue;
+            }
+
+            foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(Root, file);
+                if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or ".dev" or "TestResults" or ".git"))
+                {
+                    continue;
+                }
+
+                string target = Path.Combine(destination, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+    }
 }

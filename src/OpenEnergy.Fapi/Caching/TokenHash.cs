@@ -1,6 +1,6 @@
-using OpenEnergy.Fapi.Certificates;
 using System.Security.Cryptography;
 using System.Text;
+using OpenEnergy.Fapi.Certificates;
 
 namespace OpenEnergy.Fapi.Caching;
 

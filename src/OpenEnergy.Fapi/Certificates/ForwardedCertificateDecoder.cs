@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace OpenEnergy.Fapi.Certificates;
 

@@ -73,12 +73,12 @@ internal static class Generators
             case 0:
                 return header[..random.Next(header.Length)];
             case 1:
-            {
-                char[] chars = header.ToCharArray();
-                int at = random.Next(chars.Length);
-                chars[at] = (char)(chars[at] ^ (1 << random.Next(7)));
-                return new string(chars);
-            }
+                {
+                    char[] chars = header.ToCharArray();
+                    int at = random.Next(chars.Length);
+                    chars[at] = (char)(chars[at] ^ (1 << random.Next(7)));
+                    return new string(chars);
+                }
 
             case 2:
                 return header.Replace("CERTIFICATE", random.Next(2) == 0 ? "PUBLIC KEY" : "CERTIFICATE REQUEST", StringComparison.Ordinal);

@@ -1,9 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Introspection;
 using OpenEnergy.Fapi.Testing;
 using OpenEnergy.Fapi.Tests.Support;
 using OpenEnergy.Fapi.Validation;
-using Microsoft.Extensions.DependencyInjection;
 using static OpenEnergy.Fapi.Tests.Support.Certificates;
 
 namespace OpenEnergy.Fapi.Tests.Introspection;
