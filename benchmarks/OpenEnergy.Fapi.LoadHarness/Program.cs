@@ -34,6 +34,9 @@ await using SampleProviderApplication provider = await SampleProviderApplication
         ["OpenEnergy:Fapi:AuthorizationServerCaPath"] = caBundle,
         ["OpenEnergy:Fapi:ClientCertificateHeader"] = "X-OE-CLIENT-CERT",
         ["OpenEnergy:Fapi:MaxQueuedIntrospections"] = "100000",
+        // One consumer sends every token here: its share of authorization-server calls must not be what is measured.
+        ["OpenEnergy:Fapi:MaxConcurrentIntrospectionsPerClient"] = "100000",
+        ["Provider:RequiredScope"] = "energy:read",
         ["Provider:DataDirectory"] = data,
         ["Provider:PublicDirectory"] = "",
         ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",

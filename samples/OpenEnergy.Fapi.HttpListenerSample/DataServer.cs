@@ -7,13 +7,18 @@ using OpenEnergy.Fapi.Validation;
 namespace OpenEnergy.Fapi.HttpListenerSample;
 
 /// <summary>
-/// The sample's request loop: every request is handled on its own task, so a slow authorization server holds up
-/// only the requests that wait for it, and a handler that faults (a client that went away, a bug) costs that
-/// one request, never the process.
+/// The sample's request loop: every request is handled on its own task (at most <see cref="MaxConcurrentRequests"/>
+/// at once), so a slow authorization server holds up only the requests that wait for it, and a handler that
+/// faults (a client that went away, a bug) costs that one request, never the process.
 /// </summary>
-public sealed partial class DataServer
+public sealed partial class DataServer : IDisposable
 {
+    /// <summary>The most requests handled at once; the next waits for a slot before it is accepted.</summary>
+    public const int MaxConcurrentRequests = 256;
+
     private static readonly string[] Scopes = ["energy:read"];
+
+    private readonly SemaphoreSlim _slots = new(MaxConcurrentRequests);
 
     private readonly FapiHttpListenerGuard _guard;
     private readonly ILogger _logger;
@@ -38,6 +43,7 @@ public sealed partial class DataServer
             HttpListenerContext context;
             try
             {
+                await _slots.WaitAsync(stopping);
                 context = await listener.GetContextAsync().WaitAsync(stopping);
             }
             catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException)
@@ -45,7 +51,8 @@ public sealed partial class DataServer
                 return;
             }
 
-            _ = HandleSafelyAsync(context, stopping);
+            // Off the accept loop at once: the handler runs synchronously until its first real wait.
+            _ = Task.Run(() => HandleSafelyAsync(context, stopping), CancellationToken.None);
         }
     }
 
@@ -69,7 +76,14 @@ public sealed partial class DataServer
                 // Already closed.
             }
         }
+        finally
+        {
+            _slots.Release();
+        }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _slots.Dispose();
 
     private async Task HandleAsync(HttpListenerContext context, CancellationToken stopping)
     {

@@ -44,11 +44,11 @@ public sealed class FapiHttpListenerGuard
         ArgumentNullException.ThrowIfNull(context);
         var exchange = new HttpListenerExchange(context, cancellationToken);
         string interactionId = _gate.Begin(exchange);
-        PresentedCertificate certificate = await _gate.GetCertificateAsync(exchange);
-        FapiVerdict verdict = await _gate.ValidateAsync(exchange, certificate, interactionId, requiredScopes);
+        PresentedCertificate certificate = await _gate.GetCertificateAsync(exchange).ConfigureAwait(false);
+        FapiVerdict verdict = await _gate.ValidateAsync(exchange, certificate, interactionId, requiredScopes).ConfigureAwait(false);
         if (!verdict.Succeeded)
         {
-            await _gate.WriteRefusalAsync(exchange, verdict.Failure);
+            await _gate.WriteRefusalAsync(exchange, verdict.Failure).ConfigureAwait(false);
         }
 
         return verdict;

@@ -32,7 +32,22 @@ internal readonly struct HttpListenerExchange : IFapiHttpExchange
     public StringValues GetRequestHeader(string name) => new(_context.Request.Headers.GetValues(name));
 
     public async ValueTask<X509Certificate2?> GetConnectionCertificateAsync(CancellationToken cancellationToken)
-        => _context.Request.IsSecureConnection ? await _context.Request.GetClientCertificateAsync().WaitAsync(cancellationToken) : null;
+    {
+        if (!_context.Request.IsSecureConnection)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _context.Request.GetClientCertificateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // A client that went away (or a renegotiation the host refused) has presented no certificate.
+            return null;
+        }
+    }
 
     // The body stream cannot be rewound for the application, so it is not inspected (documented in PACKAGE.md).
     public ValueTask<ReadOnlyMemory<byte>?> PeekBodyAsync(int maxBytes, CancellationToken cancellationToken) => new((ReadOnlyMemory<byte>?)null);
@@ -52,7 +67,7 @@ internal readonly struct HttpListenerExchange : IFapiHttpExchange
             {
                 response.ContentType = contentType;
                 response.ContentLength64 = body.Length;
-                await response.OutputStream.WriteAsync(body, cancellationToken);
+                await response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
             }
 
             response.Close();

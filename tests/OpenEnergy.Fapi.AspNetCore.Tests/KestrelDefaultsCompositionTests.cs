@@ -29,10 +29,11 @@ internal sealed class KestrelDefaultsCompositionTests
     [OneTimeTearDown]
     public async Task Stop() => await _server.DisposeAsync();
 
-    [Test]
-    public async Task ApplicationsOwnHttpsDefaults_SetLater_KeepTheClientCertificateRequirement()
+    [TestCase(false, TestName = "ApplicationsOwnHttpsDefaults_SetAfterTheFapiOnes_KeepTheClientCertificateRequirement")]
+    [TestCase(true, TestName = "ApplicationsOwnHttpsDefaults_SetBeforeTheFapiOnes_AreKept")]
+    public async Task ApplicationsOwnHttpsDefaults_AreComposedWithTheFapiOnes(bool applicationFirst)
     {
-        await using WebApplication app = await StartAsync(https => https.ServerCertificate = Server);
+        await using WebApplication app = await StartAsync(https => https.ServerCertificate = Server, applicationFirst);
         using HttpClient client = Client(app, A);
 
         using HttpResponseMessage response = await client.SendAsync(Get(_server.IssueToken(A, "s1")));
@@ -57,7 +58,7 @@ internal sealed class KestrelDefaultsCompositionTests
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
     }
 
-    private async Task<WebApplication> StartAsync(Action<HttpsConnectionAdapterOptions> applicationsHttpsDefaults)
+    private async Task<WebApplication> StartAsync(Action<HttpsConnectionAdapterOptions> applicationsHttpsDefaults, bool applicationFirst = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -69,9 +70,18 @@ internal sealed class KestrelDefaultsCompositionTests
             o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
             o.TrustedClientCaPath = CaBundlePath;
         });
-        builder.WebHost.UseOpenEnergyFapiMutualTls();
-        // Registered after the FAPI defaults: Kestrel keeps only the last ConfigureHttpsDefaults delegate.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(applicationsHttpsDefaults));
+        // Kestrel keeps only the last ConfigureHttpsDefaults delegate: either order must keep both.
+        if (applicationFirst)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(applicationsHttpsDefaults));
+            builder.WebHost.UseOpenEnergyFapiMutualTls();
+        }
+        else
+        {
+            builder.WebHost.UseOpenEnergyFapiMutualTls();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(applicationsHttpsDefaults));
+        }
+
         builder.WebHost.UseKestrelHttpsConfiguration().UseUrls("https://127.0.0.1:0");
         WebApplication app = builder.Build();
         app.MapGet("/data", () => "data").RequireFapi("s1");

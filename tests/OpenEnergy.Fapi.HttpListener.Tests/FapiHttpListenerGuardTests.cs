@@ -254,4 +254,54 @@ public class FapiHttpListenerGuardTests
         var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<FapiHttpListenerGuard>());
         Assert.That(failure!.Message, Does.Contain("ClientCertificateVerifyHeader").And.Contain("merges repeated headers"));
     }
+
+    [Test]
+    public async Task Guard_ForAClientThatWentAway_ReturnsTheRefusal_WithoutThrowing()
+    {
+        // The guard alone, without the sample's per-request catch: it must not throw for a gone client.
+        using var listener = new System.Net.HttpListener();
+        int port = 0;
+        for (int attempt = 0; attempt < 20 && !listener.IsListening; attempt++)
+        {
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            listener.Prefixes.Clear();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (attempt < 19)
+            {
+            }
+        }
+
+        var answer = new TaskCompletionSource();
+        string token = FakeAuthorizationServer.NewToken();
+        _server.SetResponse(token, FakeIntrospectionResponse.After(answer.Task, FakeIntrospectionResponse.Inactive()));
+        int before = _server.IntrospectionCount;
+        Task<HttpListenerContext> accepted = listener.GetContextAsync();
+        using (var raw = new TcpClient())
+        {
+            await raw.ConnectAsync(IPAddress.Loopback, port);
+            string pem = Uri.EscapeDataString(A.ExportCertificatePem() + "\n");
+            await raw.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                $"GET /data HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nX-OE-CLIENT-CERT: {pem}\r\nX-OE-CLIENT-VERIFY: SUCCESS\r\n\r\n"));
+            HttpListenerContext context = await accepted;
+            Task<FapiVerdict> validating = _services.GetRequiredService<FapiHttpListenerGuard>().ValidateAsync(context, ["energy:read"]).AsTask();
+            await _server.WaitForIntrospectionsAsync(before + 1);
+            raw.Client.LingerState = new LingerOption(true, 0);
+            raw.Close();
+            answer.SetResult();
+
+            FapiVerdict verdict = await validating;
+
+            Assert.That(verdict.Succeeded, Is.False);
+            Assert.That(verdict.StatusCode, Is.EqualTo(401));
+        }
+    }
 }

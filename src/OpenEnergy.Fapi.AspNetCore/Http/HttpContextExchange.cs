@@ -17,7 +17,11 @@ internal readonly struct HttpContextExchange : IFapiHttpExchange
 
     public string? RawQuery => _context.Request.QueryString.Value;
 
-    public IPAddress? RemoteAddress => _context.Connection.RemoteIpAddress;
+    // The socket's own peer, not Connection.RemoteIpAddress, which UseForwardedHeaders rewrites from a header a
+    // client can send: only the real peer may vouch for a forwarded certificate.
+    public IPAddress? RemoteAddress => _context.Features.Get<IConnectionSocketFeature>()?.Socket.RemoteEndPoint is IPEndPoint peer
+        ? peer.Address
+        : _context.Connection.RemoteIpAddress;
 
     // Kestrel's socket transport exposes the connection's socket; a UNIX-socket connection (nginx on a socket,
     // systemd socket activation) is told by its address family, whatever the endpoint configuration.
@@ -47,9 +51,9 @@ internal readonly struct HttpContextExchange : IFapiHttpExchange
                 read += n;
             }
         }
-        catch (BadHttpRequestException)
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException || (ex is OperationCanceledException && _context.RequestAborted.IsCancellationRequested))
         {
-            // A body the server refuses (too large, cut off) is not ours to judge.
+            // A body the server refuses (too large, cut off) or a client that went away is not ours to judge.
             return null;
         }
         finally

@@ -79,9 +79,12 @@ public static class FapiKestrelExtensions
     }
 
     /// <summary>
-    /// Sets the FAPI defaults early (for endpoints the application creates in code) and, once every other
-    /// configuration ran, composes them with an application delegate that replaced them: Kestrel keeps one
-    /// <c>ConfigureHttpsDefaults</c> delegate and offers no public way to read it.
+    /// Kestrel keeps one <c>ConfigureHttpsDefaults</c> delegate and offers no public way to read it, so whoever
+    /// sets it last wins. The FAPI settings are composed with the application's delegate both when these options
+    /// are configured (for endpoints the application creates in code afterwards) and once every configuration ran
+    /// (for endpoints from <c>Kestrel:Endpoints</c> and URLs): the FAPI settings first, the application's after
+    /// them. Endpoints created in code in between get the application's delegate alone; for those, as for any
+    /// loosened handshake, the per-connection chain check of the certificate intake still holds.
     /// </summary>
     private sealed class ConfigureFapiKestrel : IConfigureOptions<KestrelServerOptions>, IPostConfigureOptions<KestrelServerOptions>
     {
@@ -97,25 +100,35 @@ public static class FapiKestrelExtensions
             _fapi = https => https.ConfigureFapiMutualTls(_options.Value);
         }
 
-        public void Configure(KestrelServerOptions options) => options.ConfigureHttpsDefaults(_fapi);
+        public void Configure(KestrelServerOptions options) => Compose(options);
 
-        public void PostConfigure(string? name, KestrelServerOptions options)
+        public void PostConfigure(string? name, KestrelServerOptions options) => Compose(options);
+
+        private void Compose(KestrelServerOptions options)
         {
             if (HttpsDefaults?.GetValue(options) is not Action<HttpsConnectionAdapterOptions> current)
             {
-                // An unknown Kestrel: ours go last. The per-request chain check holds either way.
+                // An unknown Kestrel: ours go last. The per-connection chain check holds either way.
                 options.ConfigureHttpsDefaults(_fapi);
                 return;
             }
 
-            if (!ReferenceEquals(current, _fapi))
+            if (current.Target is ComposedDefaults { Fapi: var fapi } && ReferenceEquals(fapi, _fapi))
             {
-                options.ConfigureHttpsDefaults(https =>
-                {
-                    _fapi(https);
-                    current(https);
-                });
+                return;
             }
+
+            options.ConfigureHttpsDefaults(new ComposedDefaults(_fapi, current).Apply);
+        }
+    }
+
+    /// <summary>The FAPI settings, then the application's own defaults.</summary>
+    private sealed record ComposedDefaults(Action<HttpsConnectionAdapterOptions> Fapi, Action<HttpsConnectionAdapterOptions> Application)
+    {
+        public void Apply(HttpsConnectionAdapterOptions https)
+        {
+            Fapi(https);
+            Application(https);
         }
     }
 }

@@ -53,6 +53,12 @@ internal sealed class IntrospectionCoordinator
 
         if (!_admission.TryAdmit(client, out IntrospectionAdmission.Admission admission))
         {
+            // A call for this token may have started since the first look: joining it is still free.
+            if (_inFlight.TryGetValue(key, out running))
+            {
+                return running.WaitAsync(cancellationToken);
+            }
+
             _logger.ClientOverIntrospectionShare(client.ToString(), _admission.PerClientLimit);
             return Task.FromResult(IntrospectionOutcome.OverClientShare());
         }

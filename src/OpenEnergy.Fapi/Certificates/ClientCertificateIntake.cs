@@ -73,7 +73,7 @@ public sealed class ClientCertificateIntake
 
         if (_forwarded.TryRead(header, verify, remoteAddress, isUnixSocket, out CertificateThumbprint thumbprint))
         {
-            return new PresentedCertificate(thumbprint, ClientCertificateSource.TrustedProxyHeader, forwardedHeader: header[0]);
+            return new PresentedCertificate(thumbprint, ClientCertificateSource.TrustedProxyHeader, forwardedHeader: header[0], forwardedFormat: _forwarded.Format);
         }
 
         if (!_forwarded.IsTrustedProxy(remoteAddress, isUnixSocket))

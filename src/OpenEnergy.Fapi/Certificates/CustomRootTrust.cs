@@ -54,6 +54,10 @@ public sealed class CustomRootTrust
         // Intermediates of the bundle are not anchors unless self-signed; offering them here lets a chain
         // through an issuing CA be built when the peer sent only its leaf.
         policy.ExtraStore.AddRange(_authorities);
+        // Every issuer comes from the bundle or the peer: the chain builder never fetches a URL a certificate
+        // names (an attacker-chosen request from the handshake), and revocation lists are fetched briefly.
+        policy.DisableCertificateDownloads = true;
+        policy.UrlRetrievalTimeout = TimeSpan.FromSeconds(5);
         policy.RevocationMode = _revocation;
         policy.RevocationFlag = X509RevocationFlag.ExcludeRoot;
         policy.ApplicationPolicy.Add(new Oid(_purpose));

@@ -33,12 +33,15 @@ public sealed class ForwardedCertificateReader : IDisposable
         HeaderName = string.IsNullOrWhiteSpace(o.ClientCertificateHeader) ? null : o.ClientCertificateHeader;
         VerifyHeaderName = string.IsNullOrWhiteSpace(o.ClientCertificateVerifyHeader) ? null : o.ClientCertificateVerifyHeader;
         _format = o.ClientCertificateHeaderFormat;
-        _maxLength = Math.Min(o.MaxForwardedCertificateHeaderLength, ForwardedCertificateDecoder.MaxHeaderLength);
+        _maxLength = o.MaxForwardedCertificateHeaderLength;
         _trustedProxies = TrustedProxyList.Create(o.TrustedProxies);
     }
 
     /// <summary>The header carrying the certificate, or <see langword="null"/> when forwarding is off.</summary>
     public string? HeaderName { get; }
+
+    /// <summary>The encoding of <see cref="HeaderName"/>.</summary>
+    public ForwardedCertificateFormat Format => _format;
 
     /// <summary>The header carrying the proxy's own verdict on the chain (nginx <c>$ssl_client_verify</c>), if configured.</summary>
     public string? VerifyHeaderName { get; }

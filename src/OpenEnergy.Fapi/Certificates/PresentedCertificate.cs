@@ -8,13 +8,17 @@ namespace OpenEnergy.Fapi.Certificates;
 /// </summary>
 public readonly struct PresentedCertificate
 {
+    private readonly ForwardedCertificateFormat _forwardedFormat;
+
     /// <summary>Creates the value.</summary>
     /// <param name="thumbprint">The thumbprint, or <see langword="null"/> for none.</param>
     /// <param name="source">Where it came from (ignored without a thumbprint).</param>
     /// <param name="connectionCertificate">The TLS connection's certificate object, for <see cref="ClientCertificateSource.TlsConnection"/>.</param>
     /// <param name="forwardedHeader">The trusted proxy's header value, for <see cref="ClientCertificateSource.TrustedProxyHeader"/>.</param>
-    public PresentedCertificate(CertificateThumbprint? thumbprint, ClientCertificateSource source, X509Certificate2? connectionCertificate = null, string? forwardedHeader = null)
+    /// <param name="forwardedFormat">The header's encoding, as configured (so the object is decoded exactly as the thumbprint was).</param>
+    public PresentedCertificate(CertificateThumbprint? thumbprint, ClientCertificateSource source, X509Certificate2? connectionCertificate = null, string? forwardedHeader = null, ForwardedCertificateFormat forwardedFormat = ForwardedCertificateFormat.Auto)
     {
+        _forwardedFormat = forwardedFormat;
         Thumbprint = thumbprint;
         Source = thumbprint is null ? ClientCertificateSource.None : source;
         ConnectionCertificate = thumbprint is null ? null : connectionCertificate;
@@ -44,7 +48,7 @@ public readonly struct PresentedCertificate
             return ConnectionCertificate;
         }
 
-        return ForwardedHeader is not null && ForwardedCertificateDecoder.TryDecodeLeaf(ForwardedHeader, ForwardedCertificateFormat.Auto, out byte[] der)
+        return ForwardedHeader is not null && ForwardedCertificateDecoder.TryDecodeLeaf(ForwardedHeader, _forwardedFormat, out byte[] der)
             ? X509CertificateLoader.LoadCertificate(der)
             : null;
     }

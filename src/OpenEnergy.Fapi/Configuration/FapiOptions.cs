@@ -147,7 +147,8 @@ public sealed class FapiOptions
 
     /// <summary>
     /// The longest forwarded-certificate header value read, in characters; a longer one counts as no
-    /// certificate (401). Default 32,768; at least 16,384, so a URL-encoded chain of three certificates fits.
+    /// certificate (401). Default 32,768, also the most allowed; at least 16,384, so a URL-encoded chain of three
+    /// certificates fits.
     /// </summary>
     public int MaxForwardedCertificateHeaderLength { get; set; } = 32 * 1024;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Headers;
 
 namespace OpenEnergy.Fapi.Configuration;
@@ -90,9 +91,9 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
             }
         }
 
-        if (options.MaxForwardedCertificateHeaderLength < MinForwardedCertificateHeaderLength)
+        if (options.MaxForwardedCertificateHeaderLength is < MinForwardedCertificateHeaderLength or > ForwardedCertificateDecoder.MaxHeaderLength)
         {
-            failures.Add($"{Prefix}MaxForwardedCertificateHeaderLength must be at least {MinForwardedCertificateHeaderLength} characters (a URL-encoded chain of three certificates); it is {options.MaxForwardedCertificateHeaderLength}.");
+            failures.Add($"{Prefix}MaxForwardedCertificateHeaderLength must be between {MinForwardedCertificateHeaderLength} (a URL-encoded chain of three certificates) and {ForwardedCertificateDecoder.MaxHeaderLength} characters; it is {options.MaxForwardedCertificateHeaderLength}.");
         }
 
         if (options.MaxConcurrentIntrospectionsPerClient < 1)

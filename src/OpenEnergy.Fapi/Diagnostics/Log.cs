@@ -51,7 +51,7 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Information, "FAPI request served: {Method} {Path} for client {ClientId}, organisation {OrganisationId}")]
     public static partial void AccessGranted(this ILogger logger, string method, string? path, string? clientId, string? organisationId);
 
-    [LoggerMessage(15, LogLevel.Warning, "Client {Thumbprint} is over its share of authorization-server calls ({Limit} at once); answered 429")]
+    [LoggerMessage(15, LogLevel.Debug, "Client {Thumbprint} is over its share of authorization-server calls ({Limit} at once); answered 429")]
     public static partial void ClientOverIntrospectionShare(this ILogger logger, string thumbprint, int limit);
 
     [LoggerMessage(16, LogLevel.Debug, "The client went away before its {StatusCode} refusal was written")]

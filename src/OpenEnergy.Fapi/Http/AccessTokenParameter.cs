@@ -37,7 +37,7 @@ internal static class AccessTokenParameter
             return false;
         }
 
-        ReadOnlyMemory<byte>? body = await exchange.PeekBodyAsync(MaxBodyBytes, exchange.RequestAborted);
+        ReadOnlyMemory<byte>? body = await exchange.PeekBodyAsync(MaxBodyBytes, exchange.RequestAborted).ConfigureAwait(false);
         return body is { } bytes && ContainsName(Encoding.UTF8.GetString(bytes.Span));
     }
 

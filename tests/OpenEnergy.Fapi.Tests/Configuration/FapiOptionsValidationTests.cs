@@ -234,13 +234,14 @@ public class FapiOptionsValidationTests
         Assert.That(services.GetRequiredService<IOptions<FapiOptions>>().Value.TrustedProxies, Is.EqualTo(new[] { entry }));
     }
 
-    [Test]
-    public void MaxForwardedCertificateHeaderLength_BelowSixteenKiB_StopsStartUp()
+    [TestCase("8000")]
+    [TestCase("40000")]
+    public void MaxForwardedCertificateHeaderLength_OutsideSixteenToThirtyTwoKiB_StopsStartUp(string value)
     {
         Dictionary<string, string?> settings = ValidSettings();
-        settings["OpenEnergy:Fapi:MaxForwardedCertificateHeaderLength"] = "8000";
+        settings["OpenEnergy:Fapi:MaxForwardedCertificateHeaderLength"] = value;
 
-        Assert.That(FailureOf(settings), Does.Contain("MaxForwardedCertificateHeaderLength must be at least 16384"));
+        Assert.That(FailureOf(settings), Does.Contain("MaxForwardedCertificateHeaderLength must be between 16384").And.Contain("32768"));
     }
 
     [Test]
