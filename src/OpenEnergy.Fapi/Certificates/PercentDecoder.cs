@@ -41,7 +41,7 @@ internal static class PercentDecoder
         return true;
     }
 
-    internal static int HexValue(char c) => c switch
+    private static int HexValue(char c) => c switch
     {
         >= '0' and <= '9' => c - '0',
         >= 'a' and <= 'f' => c - 'a' + 10,

@@ -137,16 +137,9 @@ internal static class Xfcc
         }
 
         Span<byte> bytes = stackalloc byte[CertificateThumbprint.ByteLength];
-        for (int i = 0; i < bytes.Length; i++)
+        if (Convert.FromHexString(hex, bytes, out _, out int written) != System.Buffers.OperationStatus.Done || written != bytes.Length)
         {
-            int hi = PercentDecoder.HexValue(hex[2 * i]);
-            int lo = PercentDecoder.HexValue(hex[(2 * i) + 1]);
-            if (hi < 0 || lo < 0)
-            {
-                return false;
-            }
-
-            bytes[i] = (byte)((hi << 4) | lo);
+            return false;
         }
 
         thumbprint = CertificateThumbprint.FromSha256(bytes);
