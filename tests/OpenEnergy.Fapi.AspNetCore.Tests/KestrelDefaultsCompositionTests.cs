@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenEnergy.Fapi.AspNetCore.Tests.Support;
 using OpenEnergy.Fapi.Testing;
 using static OpenEnergy.Fapi.AspNetCore.Tests.Support.TestDirectory;
 
@@ -64,10 +65,7 @@ internal sealed class KestrelDefaultsCompositionTests
         builder.Logging.ClearProviders();
         builder.Services.AddOpenEnergyFapi(o =>
         {
-            o.Issuer = _server.BaseAddress.ToString();
-            o.ClientId = "provider-client";
-            o.ClientCertificate = Provider;
-            o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+            o.UseAuthorizationServer(_server);
             o.TrustedClientCaPath = CaBundlePath;
         });
         // Kestrel keeps only the last ConfigureHttpsDefaults delegate: either order must keep both.

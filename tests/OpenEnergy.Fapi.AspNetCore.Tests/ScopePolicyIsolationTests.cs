@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.AspNetCore.Authorization;
+using OpenEnergy.Fapi.AspNetCore.Tests.Support;
 using OpenEnergy.Fapi.Testing;
 using static OpenEnergy.Fapi.AspNetCore.Tests.Support.TestDirectory;
 
@@ -36,10 +37,7 @@ internal sealed class ScopePolicyIsolationTests
         builder.Logging.ClearProviders();
         builder.Services.AddOpenEnergyFapi(o =>
         {
-            o.Issuer = _server.BaseAddress.ToString();
-            o.ClientId = "provider-client";
-            o.ClientCertificate = Provider;
-            o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+            o.UseAuthorizationServer(_server);
             o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
         });
         builder.Services.AddAuthentication("Jwt")

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenEnergy.Fapi.AspNetCore.Endpoints;
+using OpenEnergy.Fapi.AspNetCore.Tests.Support;
 using OpenEnergy.Fapi.Testing;
 using static OpenEnergy.Fapi.AspNetCore.Tests.Support.TestDirectory;
 
@@ -32,10 +33,7 @@ internal sealed class UnixSocketEntryPointTests
         builder.Logging.ClearProviders();
         builder.Services.AddOpenEnergyFapi(o =>
         {
-            o.Issuer = _server.BaseAddress.ToString();
-            o.ClientId = "provider-client";
-            o.ClientCertificate = Provider;
-            o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
+            o.UseAuthorizationServer(_server);
             o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
         });
         builder.Services.AddAuthentication().AddOpenEnergyFapi();

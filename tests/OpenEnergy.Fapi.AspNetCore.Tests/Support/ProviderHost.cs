@@ -57,10 +57,7 @@ internal sealed class ProviderHost : IAsyncDisposable
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddOpenEnergyFapi(o =>
         {
-            o.Issuer = server.BaseAddress.ToString();
-            o.ClientId = "provider-client";
-            o.ClientCertificate = TestDirectory.Provider;
-            o.AuthorizationServerCaCertificates.Add(server.Authority.Certificate);
+            o.UseAuthorizationServer(server);
             o.TrustedClientCaPath = TestDirectory.CaBundlePath;
             if (intake == CertificateIntake.ForwardedHeader)
             {
