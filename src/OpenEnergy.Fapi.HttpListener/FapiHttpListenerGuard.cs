@@ -34,7 +34,8 @@ public sealed class FapiHttpListenerGuard
 
     /// <summary>
     /// Validates a request. On success the verdict's consumer is yours and the response is still open; on
-    /// refusal the response has been written and closed. A client that went away never makes this throw.
+    /// refusal the response has been written and closed. A client that went away never makes this throw; the
+    /// caller's own <paramref name="cancellationToken"/> does (<see cref="OperationCanceledException"/>).
     /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="requiredScopes">The scopes the resource needs (all of them).</param>
@@ -44,6 +45,7 @@ public sealed class FapiHttpListenerGuard
         ArgumentNullException.ThrowIfNull(context);
         var exchange = new HttpListenerExchange(context, cancellationToken);
         string interactionId = _gate.Begin(exchange);
+        using IDisposable? scope = _gate.BeginScope(interactionId);
         PresentedCertificate certificate = await _gate.GetCertificateAsync(exchange).ConfigureAwait(false);
         FapiVerdict verdict = await _gate.ValidateAsync(exchange, certificate, interactionId, requiredScopes).ConfigureAwait(false);
         if (!verdict.Succeeded)

@@ -56,6 +56,8 @@ internal readonly struct HttpListenerExchange : IFapiHttpExchange
 
     public void SetResponseHeader(string name, string value) => _context.Response.Headers[name] = value;
 
+    public void AppendResponseHeader(string name, string value) => _context.Response.Headers.Add(name, value);
+
     public void SetStatusCode(int statusCode) => _context.Response.StatusCode = statusCode;
 
     public async Task CompleteResponseAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)

@@ -306,4 +306,28 @@ internal sealed class AdapterBehaviourTests : ProviderFixture
         Assert.That(entry.Message, Does.Contain("x" + new string('y', 63) + "'").And.Contain("8001 characters"));
         Assert.That(entry.Message.Length, Is.LessThan(300));
     }
+
+    [Test]
+    public async Task MalformedJsonBody_WithoutAToken_IsNoCredentials_NotABindingError()
+    {
+        // RequireFapi judges the request before the endpoint binds its parameters: the body is never parsed.
+        using HttpClient client = _host.Client(A);
+
+        using HttpResponseMessage response = await client.PostAsync("/v1/json", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+
+        await ResponseAssert.RefusedAsync(response, HttpStatusCode.Unauthorized, null);
+    }
+
+    [Test]
+    public async Task JsonBody_WithABoundToken_IsBoundAndServed()
+    {
+        using HttpClient client = _host.Client(A);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/json") { Content = new StringContent("{\"value\":\"kept\"}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(A));
+
+        using HttpResponseMessage response = await client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("json:kept"));
+    }
 }

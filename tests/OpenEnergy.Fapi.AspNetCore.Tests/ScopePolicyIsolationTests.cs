@@ -28,13 +28,14 @@ internal sealed class ScopePolicyIsolationTests
     private FakeAuthorizationServer _server = null!;
     private WebApplication _app = null!;
     private HttpClient _client = null!;
+    private readonly Microsoft.Extensions.Logging.Testing.FakeLogCollector _logs = new();
 
     [OneTimeSetUp]
     public async Task Start()
     {
         _server = await FakeAuthorizationServer.StartAsync();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddProvider(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(_logs));
         builder.Services.AddOpenEnergyFapi(o =>
         {
             o.UseAuthorizationServer(_server);
@@ -96,6 +97,22 @@ internal sealed class ScopePolicyIsolationTests
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("served"));
     }
 
+    [Test]
+    public async Task FapiSchemeChallengedBeforeAnotherScheme_Is401WithItsBody_AndNoUnhandledException()
+    {
+        // The controller's FAPI policy comes first, the action's other scheme second: ASP.NET Core challenges both.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/fapi-first-controller");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _server.IssueToken(A, "energy:read"));
+
+        using HttpResponseMessage response = await _client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"error\":\"invalid_token\""));
+        // Under Kestrel a second scheme setting the status of a started response fails after the client got it.
+        Assert.That(_logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).Select(r => r.Message + r.Exception), Is.Empty);
+    }
+
     /// <summary>A stand-in for JwtBearer: authenticates anyone who sends scopes in a header.</summary>
     private sealed class HeaderScopeHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -124,5 +141,17 @@ public sealed class JwtSchemeController : Microsoft.AspNetCore.Mvc.ControllerBas
     /// <summary>Served only to a FAPI token with energy:read.</summary>
     [Microsoft.AspNetCore.Mvc.HttpGet]
     [Authorize(Policy = "energy-read")]
+    public Microsoft.AspNetCore.Mvc.ActionResult<string> Get() => Ok("served");
+}
+
+/// <summary>A FAPI-policy controller whose action also names another scheme (challenged after FAPI).</summary>
+[Microsoft.AspNetCore.Mvc.ApiController]
+[Microsoft.AspNetCore.Mvc.Route("fapi-first-controller")]
+[Authorize(Policy = "energy-read")]
+public sealed class FapiFirstController : Microsoft.AspNetCore.Mvc.ControllerBase
+{
+    /// <summary>Served only to a FAPI token with energy:read and the other scheme.</summary>
+    [Microsoft.AspNetCore.Mvc.HttpGet]
+    [Authorize(AuthenticationSchemes = "Jwt")]
     public Microsoft.AspNetCore.Mvc.ActionResult<string> Get() => Ok("served");
 }

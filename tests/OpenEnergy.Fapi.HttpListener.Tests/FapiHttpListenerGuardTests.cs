@@ -62,28 +62,34 @@ public class FapiHttpListenerGuardTests
         await _server.DisposeAsync();
     }
 
-    // HttpListener cannot take port 0: try free ports until one is still free when the listener binds it.
     private int StartListenerOnAFreePort()
+    {
+        _listener = StartOnAFreePort(out int port);
+        return port;
+    }
+
+    // HttpListener cannot take port 0: a fresh listener per attempt (a failed Start closes it) on a port that was
+    // free a moment ago, until one is still free when the listener binds it.
+    private static System.Net.HttpListener StartOnAFreePort(out int port)
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port;
             using (var probe = new TcpListener(IPAddress.Loopback, 0))
             {
                 probe.Start();
                 port = ((IPEndPoint)probe.LocalEndpoint).Port;
             }
 
-            _listener = new System.Net.HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            var listener = new System.Net.HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
             {
-                _listener.Start();
-                return port;
+                listener.Start();
+                return listener;
             }
-            catch (HttpListenerException) when (attempt < 20)
+            catch (HttpListenerException) when (attempt < 50)
             {
-                _listener.Close();
+                listener.Close();
             }
         }
     }
@@ -259,27 +265,7 @@ public class FapiHttpListenerGuardTests
     public async Task Guard_ForAClientThatWentAway_ReturnsTheRefusal_WithoutThrowing()
     {
         // The guard alone, without the sample's per-request catch: it must not throw for a gone client.
-        using var listener = new System.Net.HttpListener();
-        int port = 0;
-        for (int attempt = 0; attempt < 20 && !listener.IsListening; attempt++)
-        {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < 19)
-            {
-            }
-        }
-
+        using System.Net.HttpListener listener = StartOnAFreePort(out int port);
         var answer = new TaskCompletionSource();
         string token = FakeAuthorizationServer.NewToken();
         _server.SetResponse(token, FakeIntrospectionResponse.After(answer.Task, FakeIntrospectionResponse.Inactive()));

@@ -12,7 +12,9 @@ namespace OpenEnergy.Fapi.AspNetCore.Authentication;
 /// <summary>
 /// ASP.NET Core authentication over the FAPI validator: a success becomes a <see cref="ClaimsPrincipal"/>
 /// (client id, organisation id, scopes, software roles), a refusal a 400/401/429/503 with the core's challenge,
-/// and a scope shortfall found by a <c>RequireFapiScope</c> policy a 403 <c>insufficient_scope</c>.
+/// and a scope shortfall found by a <c>RequireFapiScope</c> policy a 403 <c>insufficient_scope</c>. Challenge and
+/// forbid write the status and headers only, since other schemes of the same policy may follow;
+/// <see cref="FapiAuthorizationResultHandler"/> writes the JSON body once they all ran.
 /// </summary>
 internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuthenticationOptions>
 {
@@ -65,16 +67,16 @@ internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuth
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         FapiVerdict verdict = await _pipeline.ValidateAsync(Context, null);
-        await _pipeline.WriteFailureAsync(Context, verdict.Failure ?? _pipeline.Gate.Failures[FapiFailureReason.NoCredentials]);
+        await _pipeline.RejectAsync(Context, verdict.Failure ?? _pipeline.Gate.Failures[FapiFailureReason.NoCredentials]);
     }
 
     /// <inheritdoc />
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         // A scope policy left its refusal on the request; any other requirement that failed is the application's.
         FapiFailure failure = Context.Features.Get<IFapiFeature>() is FapiFeature { PolicyFailure: { } scope }
             ? scope
             : _pipeline.Gate.Failures.AccessDenied("the caller is not allowed this resource");
-        return _pipeline.WriteFailureAsync(Context, failure);
+        await _pipeline.RejectAsync(Context, failure);
     }
 }

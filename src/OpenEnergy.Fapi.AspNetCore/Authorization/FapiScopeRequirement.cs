@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace OpenEnergy.Fapi.AspNetCore.Authorization;
 
-/// <summary>An authorization requirement: the token carries every one of <see cref="Scopes"/> (exact, case-sensitive).</summary>
+/// <summary>
+/// An authorization requirement: the consumer FAPI validation accepted for the request carries every one of
+/// <see cref="Scopes"/> (compared as <c>CaseInsensitiveScopes</c> says: exactly, by default).
+/// </summary>
 public sealed class FapiScopeRequirement : IAuthorizationRequirement
 {
     /// <summary>Creates the requirement.</summary>

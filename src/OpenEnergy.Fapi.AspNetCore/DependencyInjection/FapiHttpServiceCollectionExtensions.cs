@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenEnergy.Fapi.AspNetCore;
 using OpenEnergy.Fapi.AspNetCore.Authentication;
@@ -27,6 +28,8 @@ public static class FapiHttpServiceCollectionExtensions
         }
 
         services.TryAddSingleton<FapiHttpPipeline>();
+        // Scope policies work with any registration; they are met only by a request FAPI validation accepted.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, FapiScopeAuthorizationHandler>());
         return services;
     }
 
@@ -37,7 +40,28 @@ public static class FapiHttpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOpenEnergyFapiHttp();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, FapiScopeAuthorizationHandler>());
+        DecorateAuthorizationResultHandler(builder.Services);
         return builder.AddScheme<FapiAuthenticationOptions, FapiAuthenticationHandler>(FapiAuthenticationDefaults.AuthenticationScheme, configure);
     }
+
+    // The refusal body comes after every scheme of a policy was challenged (see FapiAuthorizationResultHandler):
+    // the application's own result handler, registered so far or the framework's, is wrapped, never replaced.
+    private static void DecorateAuthorizationResultHandler(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && d.ImplementationFactory?.Method.DeclaringType == typeof(FapiHttpServiceCollectionExtensions)))
+        {
+            return;
+        }
+
+        ServiceDescriptor? existing = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler>(sp => new FapiAuthorizationResultHandler(Inner(sp, existing), sp.GetRequiredService<FapiHttpPipeline>()));
+    }
+
+    private static IAuthorizationMiddlewareResultHandler Inner(IServiceProvider services, ServiceDescriptor? existing) => existing switch
+    {
+        { ImplementationInstance: IAuthorizationMiddlewareResultHandler instance } => instance,
+        { ImplementationFactory: { } factory } => (IAuthorizationMiddlewareResultHandler)factory(services),
+        { ImplementationType: { } type } => (IAuthorizationMiddlewareResultHandler)ActivatorUtilities.CreateInstance(services, type),
+        _ => new AuthorizationMiddlewareResultHandler(),
+    };
 }

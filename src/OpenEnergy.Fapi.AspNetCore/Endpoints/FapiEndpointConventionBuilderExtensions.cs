@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using OpenEnergy.Fapi.AspNetCore.Endpoints;
 using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.Validation;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -7,11 +9,12 @@ namespace Microsoft.AspNetCore.Builder;
 public static class FapiEndpointConventionBuilderExtensions
 {
     /// <summary>
-    /// Requires a valid certificate-bound token carrying every one of <paramref name="scopes"/>; refusals get
-    /// 400/401/403/429/503 with RFC 6750 challenges before the handler runs.
+    /// Requires a valid certificate-bound token carrying every one of <paramref name="scopes"/>. The request is
+    /// judged before the endpoint binds its parameters (so an unauthenticated body is never read or parsed);
+    /// refusals get 400/401/403 with RFC 6750 challenges, or 429/503 with <c>Retry-After</c>.
     /// </summary>
     /// <param name="builder">The endpoint or group.</param>
-    /// <param name="scopes">The scopes needed (exact, case-sensitive).</param>
+    /// <param name="scopes">The scopes needed (compared as <c>CaseInsensitiveScopes</c> says: exactly, by default).</param>
     public static TBuilder RequireFapi<TBuilder>(this TBuilder builder, params string[] scopes)
         where TBuilder : IEndpointConventionBuilder
     {
@@ -22,8 +25,27 @@ public static class FapiEndpointConventionBuilderExtensions
             // The application's pipeline, found once as the endpoint is built.
             requirement.Pipeline ??= FapiHttpPipeline.From(endpoint.ApplicationServices);
             endpoint.Metadata.Add(requirement);
-            endpoint.FilterFactories.Add((_, next) => invocation => FapiEndpointFilter.InvokeAsync(requirement, invocation, next));
+        });
+        // After every other convention, the endpoint's own delegate (binding included) is in place: validation
+        // wraps it, so it runs first.
+        builder.Finally(endpoint =>
+        {
+            RequestDelegate endpointDelegate = endpoint.RequestDelegate
+                ?? throw new InvalidOperationException($"RequireFapi needs an endpoint with a request delegate ('{endpoint.DisplayName}' has none).");
+            endpoint.RequestDelegate = context => GuardAsync(requirement, context, endpointDelegate);
         });
         return builder;
+    }
+
+    private static async Task GuardAsync(FapiRequirementMetadata requirement, HttpContext context, RequestDelegate endpointDelegate)
+    {
+        FapiVerdict verdict = await requirement.Pipeline!.ValidateAsync(context, requirement.Scopes);
+        if (!verdict.Succeeded)
+        {
+            await requirement.Pipeline.WriteFailureAsync(context, verdict.Failure);
+            return;
+        }
+
+        await endpointDelegate(context);
     }
 }

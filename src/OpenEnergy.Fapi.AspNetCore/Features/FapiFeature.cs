@@ -21,6 +21,12 @@ internal sealed class FapiFeature : IFapiFeature, IFapiClientCertificateFeature
     /// <summary>The scopes <see cref="Verdict"/> was reached for.</summary>
     public IReadOnlyList<string>? VerdictScopes { get; set; }
 
+    /// <summary>Whether a verdict of this request succeeded already (its hooks and access log have run).</summary>
+    public bool Accepted { get; set; }
+
+    /// <summary>A refusal whose status and headers are written and whose body is still to come.</summary>
+    public FapiFailure? PendingRefusal { get; set; }
+
     /// <summary>The refusal a scope policy reached, for the authentication handler's 403.</summary>
     public FapiFailure? PolicyFailure { get; set; }
 

@@ -20,7 +20,7 @@ internal sealed class FapiHeadersMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         Features.FapiFeature feature = _pipeline.Begin(context);
-        using (_pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId)))
+        using (_pipeline.Gate.BeginScope(feature.InteractionId))
         {
             await _next(context);
         }

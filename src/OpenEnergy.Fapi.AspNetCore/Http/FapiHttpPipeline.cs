@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,6 @@ internal sealed class FapiHttpPipeline
     private readonly FapiHttpGate _gate;
     private readonly FapiHttpOptions _options;
 
-    private static readonly ConditionalWeakTable<FapiHttpGate, FapiHttpPipeline> Unregistered = [];
-
     public FapiHttpPipeline(FapiHttpGate gate, IOptions<FapiHttpOptions> options)
     {
         _gate = gate;
@@ -30,8 +27,8 @@ internal sealed class FapiHttpPipeline
 
     /// <summary>
     /// The application's pipeline, looked up once when an entry point is built (never per request): the one
-    /// <c>AddOpenEnergyFapiHttp</c> registered, or else one made for the application's gate, so that every entry
-    /// point of an application shares one pipeline whichever registration method was called.
+    /// <c>AddOpenEnergyFapiHttp</c> registered, or else one made over the application's gate and options. It
+    /// holds no state of its own, so every entry point behaves the same whichever registration method was called.
     /// </summary>
     public static FapiHttpPipeline From(IServiceProvider services)
     {
@@ -43,12 +40,11 @@ internal sealed class FapiHttpPipeline
 
         FapiHttpGate gate = services.GetService<FapiHttpGate>()
             ?? throw new InvalidOperationException("OpenEnergy.Fapi is not registered: call services.AddOpenEnergyFapi(...) at start-up.");
-        return Unregistered.GetValue(gate, g => new FapiHttpPipeline(g, services.GetRequiredService<IOptions<FapiHttpOptions>>()));
+        return new FapiHttpPipeline(gate, services.GetRequiredService<IOptions<FapiHttpOptions>>());
     }
 
     public FapiHttpGate Gate => _gate;
 
-    public ILogger Logger => _gate.Logger;
 
     /// <summary>The request's FAPI feature, created on first use with the interaction id and <c>Date</c> on the response.</summary>
     public FapiFeature Begin(HttpContext context) => Begin(context, out _);
@@ -82,7 +78,9 @@ internal sealed class FapiHttpPipeline
         var exchange = new HttpContextExchange(context);
         feature.Certificate ??= await _gate.GetCertificateAsync(exchange);
         FapiVerdict verdict = await _gate.ValidateAsync(exchange, feature.Certificate.Value, feature.InteractionId, scopes);
-        if (verdict.Succeeded && _options.Events.HasValidatedHook)
+        // The hooks and the access log run once per request, however many entry points judge it.
+        bool first = !feature.Accepted;
+        if (verdict.Succeeded && first && _options.Events.HasValidatedHook)
         {
             var validated = new FapiValidatedContext(context, verdict.Consumer);
             await _options.Events.Validated(validated);
@@ -92,11 +90,12 @@ internal sealed class FapiHttpPipeline
             }
         }
 
-        if (verdict.Succeeded && _options.AccessLog)
+        if (verdict.Succeeded && first && _options.AccessLog)
         {
             _gate.LogAccess(context.Request.Method, context.Request.Path.Value, verdict.Consumer);
         }
 
+        feature.Accepted |= verdict.Succeeded;
         feature.Verdict = verdict;
         feature.VerdictScopes = scopes;
         return verdict;
@@ -105,12 +104,32 @@ internal sealed class FapiHttpPipeline
     /// <summary>Runs <c>OnRejected</c>, then writes the refusal (see <see cref="FapiHttpGate.WriteRefusalAsync"/>).</summary>
     public async Task WriteFailureAsync(HttpContext context, FapiFailure failure)
     {
-        Begin(context);
+        if (await RejectAsync(context, failure))
+        {
+            await _gate.WriteRefusalBodyAsync(new HttpContextExchange(context), failure);
+        }
+    }
+
+    /// <summary>
+    /// Runs <c>OnRejected</c> and writes the refusal's status and headers, leaving the body for later: an
+    /// authentication handler is one of several schemes ASP.NET Core may challenge in turn, and a body would
+    /// start the response under the next one. <see cref="FapiAuthorizationResultHandler"/> writes it at the end.
+    /// </summary>
+    public async Task<bool> RejectAsync(HttpContext context, FapiFailure failure)
+    {
+        FapiFeature feature = Begin(context);
         if (_options.Events.HasRejectedHook)
         {
             await _options.Events.Rejected(new FapiRejectedContext(context, failure));
         }
 
-        await _gate.WriteRefusalAsync(new HttpContextExchange(context), failure);
+        feature.PendingRefusal = FapiHttpGate.WriteRefusalHeaders(new HttpContextExchange(context), failure) ? failure : null;
+        return feature.PendingRefusal is not null;
     }
+
+    /// <summary>Writes the body of a refusal whose headers <see cref="RejectAsync"/> wrote, if the response has not started.</summary>
+    public Task CompletePendingRefusalAsync(HttpContext context)
+        => context.Features.Get<IFapiFeature>() is FapiFeature { PendingRefusal: { } failure }
+            ? _gate.WriteRefusalBodyAsync(new HttpContextExchange(context), failure)
+            : Task.CompletedTask;
 }

@@ -22,7 +22,7 @@ internal sealed class FapiValidationMiddleware
     {
         FapiFeature feature = _pipeline.Begin(context, out bool created);
         // Without UseFapiHeaders before it, this middleware opens the request's logging scope itself.
-        using IDisposable? scope = created ? _pipeline.Logger.BeginScope(new InteractionScope(feature.InteractionId)) : null;
+        using IDisposable? scope = created ? _pipeline.Gate.BeginScope(feature.InteractionId) : null;
         FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes);
         if (!verdict.Succeeded)
         {

@@ -18,10 +18,28 @@ internal readonly struct HttpContextExchange : IFapiHttpExchange
     public string? RawQuery => _context.Request.QueryString.Value;
 
     // The socket's own peer, not Connection.RemoteIpAddress, which UseForwardedHeaders rewrites from a header a
-    // client can send: only the real peer may vouch for a forwarded certificate.
-    public IPAddress? RemoteAddress => _context.Features.Get<IConnectionSocketFeature>()?.Socket.RemoteEndPoint is IPEndPoint peer
-        ? peer.Address
-        : _context.Connection.RemoteIpAddress;
+    // client can send: only the real peer may vouch for a forwarded certificate. Transports without a socket
+    // (in-memory servers) fall back to the connection's address.
+    public IPAddress? RemoteAddress
+    {
+        get
+        {
+            if (_context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+            {
+                return _context.Connection.RemoteIpAddress;
+            }
+
+            try
+            {
+                return (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The client went away and Kestrel closed the socket: no peer, so no trust.
+                return null;
+            }
+        }
+    }
 
     // Kestrel's socket transport exposes the connection's socket; a UNIX-socket connection (nginx on a socket,
     // systemd socket activation) is told by its address family, whatever the endpoint configuration.
@@ -67,6 +85,8 @@ internal readonly struct HttpContextExchange : IFapiHttpExchange
     public bool HasResponseHeader(string name) => _context.Response.Headers.ContainsKey(name);
 
     public void SetResponseHeader(string name, string value) => _context.Response.Headers[name] = value;
+
+    public void AppendResponseHeader(string name, string value) => _context.Response.Headers.Append(name, value);
 
     public void SetStatusCode(int statusCode) => _context.Response.StatusCode = statusCode;
 

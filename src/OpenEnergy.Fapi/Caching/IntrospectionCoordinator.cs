@@ -53,10 +53,16 @@ internal sealed class IntrospectionCoordinator
 
         if (!_admission.TryAdmit(client, out IntrospectionAdmission.Admission admission))
         {
-            // A call for this token may have started since the first look: joining it is still free.
+            // A call for this token may have started, or even finished, since the first look: joining it or
+            // reading its answer is still free.
             if (_inFlight.TryGetValue(key, out running))
             {
                 return running.WaitAsync(cancellationToken);
+            }
+
+            if (_cache.TryGet(key, _time.GetUtcNow(), out IntrospectionResult answered))
+            {
+                return Task.FromResult(IntrospectionOutcome.From(answered));
             }
 
             _logger.ClientOverIntrospectionShare(client.ToString(), _admission.PerClientLimit);

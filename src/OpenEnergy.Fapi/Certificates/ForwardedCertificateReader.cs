@@ -80,8 +80,9 @@ public sealed class ForwardedCertificateReader : IDisposable
             return false;
         }
 
-        var key = new HeaderValueKey(value);
-        if (_memo.TryGetValue(key, out object? known))
+        // A string key hashes the whole value with the runtime's per-process randomized string hash (Marvin), so
+        // values cannot be crafted to collide, and compares it whole.
+        if (_memo.TryGetValue(value, out object? known))
         {
             if (known is CertificateThumbprint remembered)
             {
@@ -94,7 +95,7 @@ public sealed class ForwardedCertificateReader : IDisposable
 
         bool decoded = ForwardedCertificateDecoder.TryGetThumbprint(value, _format, out thumbprint);
         // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.
-        using ICacheEntry entry = _memo.CreateEntry(key);
+        using ICacheEntry entry = _memo.CreateEntry(value);
         entry.Value = decoded ? thumbprint : false;
         entry.Size = 1 + (value.Length / CharactersPerUnit);
         return decoded;

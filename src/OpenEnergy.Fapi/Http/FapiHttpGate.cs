@@ -49,8 +49,12 @@ public sealed class FapiHttpGate
     /// <summary>Every refusal, with the configured realm.</summary>
     public FapiFailures Failures { get; }
 
-    /// <summary>The logger adapters open their request scope on.</summary>
-    public ILogger Logger => _logger;
+    /// <summary>
+    /// Opens the request's logging scope: every entry the library (and the application, on the same logging
+    /// provider) writes inside it carries the <c>x-fapi-interaction-id</c>.
+    /// </summary>
+    /// <param name="interactionId">The request's interaction id, from <see cref="Begin"/>.</param>
+    public IDisposable? BeginScope(string interactionId) => _logger.BeginScope(new InteractionScope(interactionId));
 
     /// <summary>
     /// Starts a request: resolves its <c>x-fapi-interaction-id</c> (the request's UUID, or a fresh one, logging a
@@ -162,6 +166,51 @@ public sealed class FapiHttpGate
     public async Task WriteRefusalAsync<TExchange>(TExchange exchange, FapiFailure failure)
         where TExchange : IFapiHttpExchange
     {
+        if (WriteRefusalHeaders(exchange, failure))
+        {
+            await WriteRefusalBodyAsync(exchange, failure).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The first half of <see cref="WriteRefusalAsync"/>: status and headers only, the challenge added beside any
+    /// other scheme's, so that other handlers may still add theirs (ASP.NET Core challenges every scheme of a
+    /// policy in turn). Returns <see langword="false"/> when the response had already started.
+    /// </summary>
+    /// <param name="exchange">The request.</param>
+    /// <param name="failure">The refusal.</param>
+    public static bool WriteRefusalHeaders<TExchange>(TExchange exchange, FapiFailure failure)
+        where TExchange : IFapiHttpExchange
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        ArgumentNullException.ThrowIfNull(failure);
+        if (exchange.HasResponseStarted)
+        {
+            return false;
+        }
+
+        exchange.SetStatusCode(failure.StatusCode);
+        exchange.SetResponseHeader("Cache-Control", "no-store");
+        exchange.SetResponseHeader("Pragma", "no-cache");
+        if (failure.WwwAuthenticate is { } challenge)
+        {
+            exchange.AppendResponseHeader("WWW-Authenticate", challenge);
+        }
+
+        if (failure.RetryAfterHeaderValue is { } retryAfter)
+        {
+            exchange.SetResponseHeader("Retry-After", retryAfter);
+        }
+
+        return true;
+    }
+
+    /// <summary>The second half of <see cref="WriteRefusalAsync"/>: the JSON body, when the response has not started.</summary>
+    /// <param name="exchange">The request.</param>
+    /// <param name="failure">The refusal.</param>
+    public async Task WriteRefusalBodyAsync<TExchange>(TExchange exchange, FapiFailure failure)
+        where TExchange : IFapiHttpExchange
+    {
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(failure);
         if (exchange.HasResponseStarted)
@@ -171,19 +220,6 @@ public sealed class FapiHttpGate
 
         try
         {
-            exchange.SetStatusCode(failure.StatusCode);
-            exchange.SetResponseHeader("Cache-Control", "no-store");
-            exchange.SetResponseHeader("Pragma", "no-cache");
-            if (failure.WwwAuthenticate is { } challenge)
-            {
-                exchange.SetResponseHeader("WWW-Authenticate", challenge);
-            }
-
-            if (failure.RetryAfterHeaderValue is { } retryAfter)
-            {
-                exchange.SetResponseHeader("Retry-After", retryAfter);
-            }
-
             ReadOnlyMemory<byte> body = failure.JsonBody is { } json ? Encoding.UTF8.GetBytes(json) : ReadOnlyMemory<byte>.Empty;
             await exchange.CompleteResponseAsync(body, body.IsEmpty ? null : "application/json", exchange.RequestAborted).ConfigureAwait(false);
         }

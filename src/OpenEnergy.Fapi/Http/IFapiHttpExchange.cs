@@ -52,6 +52,11 @@ public interface IFapiHttpExchange
     /// <param name="value">The value.</param>
     void SetResponseHeader(string name, string value);
 
+    /// <summary>Adds a value to a response header, keeping any it already has (another scheme's challenge).</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The value.</param>
+    void AppendResponseHeader(string name, string value);
+
     /// <summary>Sets the response status.</summary>
     /// <param name="statusCode">The status code.</param>
     void SetStatusCode(int statusCode);

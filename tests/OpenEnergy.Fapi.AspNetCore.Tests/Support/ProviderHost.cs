@@ -94,6 +94,7 @@ internal sealed class ProviderHost : IAsyncDisposable
             .RequireFapi("s1");
         app.MapPost("/v1/data", (FapiCaller caller) => Results.Json(new { clientId = caller.Consumer!.ClientId })).RequireFapi("s1");
         app.MapPost("/v1/form", async (HttpContext context) => "form:" + (await context.Request.ReadFormAsync())["x"]).RequireFapi("s1");
+        app.MapPost("/v1/json", (JsonPayload payload, FapiCaller caller) => "json:" + payload.Value).RequireFapi("s1");
         app.MapGet("/v1/s3", () => "s3").RequireFapi("s3");
         app.Map("/mw", branch =>
         {
@@ -166,3 +167,7 @@ public sealed class ProtectedController : Microsoft.AspNetCore.Mvc.ControllerBas
     [Microsoft.AspNetCore.Mvc.HttpGet]
     public string Get() => "controller:" + User.FindFirst(FapiClaimTypes.ClientId)!.Value;
 }
+
+/// <summary>A JSON body a minimal API binds.</summary>
+/// <param name="Value">Any text.</param>
+public sealed record JsonPayload(string Value);

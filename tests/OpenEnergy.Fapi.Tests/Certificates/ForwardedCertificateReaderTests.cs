@@ -78,21 +78,28 @@ public class ForwardedCertificateReaderTests
     }
 
     [Test]
-    public void HeaderValuesThatDifferAnywhere_GetDifferentMemoHashes()
+    public void ValuesThatDifferInOneCharacterAwayFromAnySampledWindow_GetDistinctHashes_AndAreAllMemoized()
     {
-        // 2,000 values that differ in one character away from the start, the middle and the end: a hash that
-        // samples a few windows gives them all one bucket, and every lookup then compares them all.
+        // 2,000 values that differ in one character away from the start, the middle and the end: the old sampled
+        // hash gave them all one bucket, so each lookup compared them all. The memo now hashes the whole value.
+        using ForwardedCertificateReader reader = Reader();
         char[] template = Escaped(A).ToCharArray();
-        var hashes = new HashSet<int>();
+        var values = new List<string>();
         for (int i = 0; i < 2_000; i++)
         {
             char[] value = (char[])template.Clone();
-            int position = 200 + (i % 400);
-            value[position] = (char)(0x100 + (i / 400)); // never in an escaped PEM, so every value is distinct
-            hashes.Add(new HeaderValueKey(new string(value)).GetHashCode());
+            value[200 + (i % 400)] = (char)(0x100 + (i / 400)); // never in an escaped PEM, so every value is distinct
+            values.Add(new string(value));
+        }
+
+        var hashes = new HashSet<int>(values.Select(v => string.GetHashCode(v, StringComparison.Ordinal)));
+        foreach (string value in values)
+        {
+            Assert.That(reader.TryRead(value, default, IPAddress.Loopback, false, out _), Is.False);
         }
 
         Assert.That(hashes, Has.Count.GreaterThan(1_990));
+        Assert.That(reader.MemoCount, Is.EqualTo(2_000));
     }
 
     [Test]

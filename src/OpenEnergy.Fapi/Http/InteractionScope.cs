@@ -1,7 +1,7 @@
 using System.Collections;
 using OpenEnergy.Fapi.Headers;
 
-namespace OpenEnergy.Fapi.AspNetCore.Http;
+namespace OpenEnergy.Fapi.Http;
 
 /// <summary>The logging scope of a request: every entry it produces carries its <c>x-fapi-interaction-id</c>.</summary>
 internal sealed class InteractionScope : IReadOnlyList<KeyValuePair<string, object?>>
