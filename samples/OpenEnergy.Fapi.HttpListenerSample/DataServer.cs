@@ -44,10 +44,19 @@ public sealed partial class DataServer : IDisposable
             try
             {
                 await _slots.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
                 context = await listener.GetContextAsync().WaitAsync(stopping);
             }
             catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException)
             {
+                _slots.Release();
                 return;
             }
 
