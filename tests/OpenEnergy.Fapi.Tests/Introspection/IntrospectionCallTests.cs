@@ -252,12 +252,10 @@ internal sealed class IntrospectionCallTests : AuthorizationServerFixture
     [Test]
     public async Task ConnectionRefused_Is503()
     {
-        int closedPort;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        // A port bound but never listened on refuses connections, and stays ours for the whole test.
+        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int closedPort = ((IPEndPoint)bound.LocalEndPoint!).Port;
 
         ValidatorHarness rs = NewValidator(o => o.Issuer = $"https://localhost:{closedPort}/");
 
