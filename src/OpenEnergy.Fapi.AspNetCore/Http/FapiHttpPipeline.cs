@@ -11,7 +11,7 @@ namespace OpenEnergy.Fapi.AspNetCore.Http;
 
 /// <summary>
 /// The ASP.NET Core side of the core's <see cref="FapiHttpGate"/>, shared by every entry point (middleware,
-/// endpoint filter, authentication handler): it keeps the request's state in <see cref="FapiFeature"/>, runs
+/// <c>RequireFapi</c>, authentication handler): it keeps the request's state in <see cref="FapiFeature"/>, runs
 /// the application's events, and otherwise only translates.
 /// </summary>
 internal sealed class FapiHttpPipeline
@@ -45,7 +45,6 @@ internal sealed class FapiHttpPipeline
 
     public FapiHttpGate Gate => _gate;
 
-
     /// <summary>The request's FAPI feature, created on first use with the interaction id and <c>Date</c> on the response.</summary>
     public FapiFeature Begin(HttpContext context) => Begin(context, out _);
 
@@ -54,12 +53,13 @@ internal sealed class FapiHttpPipeline
     /// <param name="created">Whether this call created the feature (no earlier FAPI component saw the request).</param>
     public FapiFeature Begin(HttpContext context, out bool created)
     {
-        created = context.Features.Get<IFapiFeature>() is not FapiFeature;
-        if (!created)
+        if (context.Features.Get<IFapiFeature>() is FapiFeature existing)
         {
-            return (FapiFeature)context.Features.Get<IFapiFeature>()!;
+            created = false;
+            return existing;
         }
 
+        created = true;
         var feature = new FapiFeature(_gate.Begin(new HttpContextExchange(context)));
         context.Features.Set<IFapiFeature>(feature);
         context.Features.Set<IFapiClientCertificateFeature>(feature);

@@ -22,6 +22,7 @@ public sealed class ClientCertificateIntake
     private readonly CustomRootTrust? _connectionTrust;
     private readonly ILogger _logger;
     private readonly ConditionalWeakTable<X509Certificate2, ConnectionCertificate> _connections = [];
+    private readonly ConditionalWeakTable<X509Certificate2, ConnectionCertificate>.CreateValueCallback _judge;
 
     /// <summary>Creates the intake (by dependency injection).</summary>
     /// <param name="forwarded">Reads certificates forwarded by trusted proxies.</param>
@@ -34,6 +35,8 @@ public sealed class ClientCertificateIntake
         ArgumentNullException.ThrowIfNull(logger);
         _forwarded = forwarded;
         _logger = logger;
+        // One delegate for the lifetime of the intake: a method group would allocate one per request.
+        _judge = Judge;
         FapiOptions o = options.Value;
         if (!string.IsNullOrWhiteSpace(o.TrustedClientCaPath))
         {
@@ -60,7 +63,7 @@ public sealed class ClientCertificateIntake
     {
         if (connectionCertificate is not null)
         {
-            ConnectionCertificate known = _connections.GetValue(connectionCertificate, Judge);
+            ConnectionCertificate known = _connections.GetValue(connectionCertificate, _judge);
             return known.Trusted
                 ? new PresentedCertificate(known.Thumbprint, ClientCertificateSource.TlsConnection, connectionCertificate)
                 : PresentedCertificate.None;

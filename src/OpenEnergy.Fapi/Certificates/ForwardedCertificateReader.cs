@@ -20,7 +20,6 @@ public sealed class ForwardedCertificateReader : IDisposable
     private const int CharactersPerUnit = 1024;
 
     private readonly TrustedProxyList _trustedProxies;
-    private readonly ForwardedCertificateFormat _format;
     private readonly int _maxLength;
     private readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = MemoUnits, CompactionPercentage = 0.2 });
 
@@ -32,7 +31,7 @@ public sealed class ForwardedCertificateReader : IDisposable
         FapiOptions o = options.Value;
         HeaderName = string.IsNullOrWhiteSpace(o.ClientCertificateHeader) ? null : o.ClientCertificateHeader;
         VerifyHeaderName = string.IsNullOrWhiteSpace(o.ClientCertificateVerifyHeader) ? null : o.ClientCertificateVerifyHeader;
-        _format = o.ClientCertificateHeaderFormat;
+        Format = o.ClientCertificateHeaderFormat;
         _maxLength = o.MaxForwardedCertificateHeaderLength;
         _trustedProxies = TrustedProxyList.Create(o.TrustedProxies);
     }
@@ -41,7 +40,7 @@ public sealed class ForwardedCertificateReader : IDisposable
     public string? HeaderName { get; }
 
     /// <summary>The encoding of <see cref="HeaderName"/>.</summary>
-    public ForwardedCertificateFormat Format => _format;
+    public ForwardedCertificateFormat Format { get; }
 
     /// <summary>The header carrying the proxy's own verdict on the chain (nginx <c>$ssl_client_verify</c>), if configured.</summary>
     public string? VerifyHeaderName { get; }
@@ -93,7 +92,7 @@ public sealed class ForwardedCertificateReader : IDisposable
             return false;
         }
 
-        bool decoded = ForwardedCertificateDecoder.TryGetThumbprint(value, _format, out thumbprint);
+        bool decoded = ForwardedCertificateDecoder.TryGetThumbprint(value, Format, out thumbprint);
         // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.
         using ICacheEntry entry = _memo.CreateEntry(value);
         entry.Value = decoded ? thumbprint : false;

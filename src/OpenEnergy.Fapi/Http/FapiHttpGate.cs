@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -220,7 +219,7 @@ public sealed class FapiHttpGate
 
         try
         {
-            ReadOnlyMemory<byte> body = failure.JsonBody is { } json ? Encoding.UTF8.GetBytes(json) : ReadOnlyMemory<byte>.Empty;
+            ReadOnlyMemory<byte> body = failure.JsonBodyUtf8;
             await exchange.CompleteResponseAsync(body, body.IsEmpty ? null : "application/json", exchange.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsClientGone(ex, exchange.RequestAborted))

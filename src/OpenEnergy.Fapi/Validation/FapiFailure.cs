@@ -28,6 +28,7 @@ public sealed class FapiFailure
         // 429 and 503 are not statements about the credentials, so they carry no challenge.
         WwwAuthenticate = statusCode is 429 or 503 ? null : WwwAuthenticateHeader.Bearer(realm, error, description, scope);
         JsonBody = error is null ? null : JsonSerializer.Serialize(new ErrorBody(error, description), FapiErrorJsonContext.Default.ErrorBody);
+        JsonBodyUtf8 = JsonBody is null ? ReadOnlyMemory<byte>.Empty : System.Text.Encoding.UTF8.GetBytes(JsonBody);
     }
 
     /// <summary>Why the request was refused.</summary>
@@ -53,6 +54,9 @@ public sealed class FapiFailure
 
     /// <summary>The <c>application/json</c> body <c>{"error":…,"error_description":…}</c>; none for the no-credentials 401.</summary>
     public string? JsonBody { get; }
+
+    /// <summary><see cref="JsonBody"/> as UTF-8, encoded once: the refusals are shared, their bodies written often.</summary>
+    internal ReadOnlyMemory<byte> JsonBodyUtf8 { get; }
 
     /// <summary>The <c>Retry-After</c> header value in whole seconds, or <see langword="null"/>.</summary>
     public string? RetryAfterHeaderValue => RetryAfter is { } delay
