@@ -41,7 +41,9 @@ internal sealed class IntrospectionCoordinator
     /// <summary>The number of introspections under way (for tests: it returns to zero on every path).</summary>
     public int InFlightCount => _inFlight.Count;
 
-    public bool TryGetCached(TokenHash key, DateTimeOffset now, out IntrospectionResult result) => _cache.TryGet(key, now, out result);
+    /// <summary>The cached answer, from either level; completes synchronously on a first-level hit.</summary>
+    public ValueTask<IntrospectionResult?> GetCachedAsync(TokenHash key, DateTimeOffset now, CancellationToken cancellationToken)
+        => _cache.GetAsync(key, now, cancellationToken);
 
     public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CertificateThumbprint client, CancellationToken cancellationToken)
     {
@@ -60,7 +62,7 @@ internal sealed class IntrospectionCoordinator
                 return running.WaitAsync(cancellationToken);
             }
 
-            if (_cache.TryGet(key, _time.GetUtcNow(), out IntrospectionResult answered))
+            if (_cache.TryGetLocal(key, _time.GetUtcNow(), out IntrospectionResult answered))
             {
                 return Task.FromResult(IntrospectionOutcome.From(answered));
             }
@@ -75,7 +77,7 @@ internal sealed class IntrospectionCoordinator
         {
             admission.Dispose();
         }
-        else if (_cache.TryGet(key, _time.GetUtcNow(), out IntrospectionResult cached))
+        else if (_cache.TryGetLocal(key, _time.GetUtcNow(), out IntrospectionResult cached))
         {
             // Another request finished and cached the answer between our cache miss and GetOrAdd.
             admission.Dispose();

@@ -38,6 +38,14 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
         return new TokenHash(hash);
     }
 
+    /// <summary>The whole hash in lower-case hex: the token's key in a shared store.</summary>
+    public string ToHex()
+    {
+        Span<byte> bytes = stackalloc byte[Sha256Value.Length];
+        _hash.CopyTo(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
     public bool Equals(TokenHash other) => _hash.Equals(other._hash);
 
     public override bool Equals(object? obj) => obj is TokenHash other && Equals(other);

@@ -70,6 +70,12 @@ public sealed class FapiOptions
     /// <summary>Allowance for clock differences, applied to <c>iat</c> and <c>nbf</c> (never to <c>exp</c>). Default 10 s.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The shared second-level cache (<c>OpenEnergy:Fapi:SharedCache</c>): used only when a store is registered with
+    /// <c>AddSharedCache</c> or <c>AddRedisSharedCache</c>. Active answers only; inactive ones stay in this process.
+    /// </summary>
+    public SharedCacheOptions SharedCache { get; set; } = new();
+
     /// <summary>The most introspection results kept in memory. Default 100,000.</summary>
     public int CacheSizeLimit { get; set; } = 100_000;
 

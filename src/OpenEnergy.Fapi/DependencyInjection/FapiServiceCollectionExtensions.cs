@@ -38,6 +38,7 @@ public static class FapiServiceCollectionExtensions
 
         services.AddOptions<FapiOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FapiOptions>, FapiOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FapiOptions>, SharedCacheOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 
@@ -52,7 +53,12 @@ public static class FapiServiceCollectionExtensions
         services.TryAddSingleton<AuthorizationServerResilience>();
         services.TryAddSingleton<AuthorizationServerMetadataProvider>();
         services.TryAddSingleton<IntrospectionClient>();
-        services.TryAddSingleton<IIntrospectionCache, IntrospectionCache>();
+        // The shared level is passed only when AddSharedCache registered one.
+        services.TryAddSingleton<IIntrospectionCache>(sp => new IntrospectionCache(
+            sp.GetRequiredService<IOptions<FapiOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<FapiMetrics>(),
+            sp.GetService<SharedIntrospectionCache>()));
         services.TryAddSingleton<IntrospectionAdmission>();
         services.TryAddSingleton<IntrospectionCoordinator>();
         services.TryAddSingleton<FapiFailures>();

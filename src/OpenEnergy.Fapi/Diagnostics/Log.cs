@@ -56,4 +56,10 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Debug, "The client went away before its {StatusCode} refusal was written")]
     public static partial void ClientGone(this ILogger logger, int statusCode);
+
+    [LoggerMessage(17, LogLevel.Warning, "The shared cache failed to {Operation} an entry ({Problem}); {HeldBack} more such faults since the last report. Requests are answered from this process's cache and the authorization server meanwhile")]
+    public static partial void SharedCacheFault(this ILogger logger, string operation, string problem, int heldBack);
+
+    [LoggerMessage(18, LogLevel.Warning, "A shared-cache entry for token #{TokenHash} failed its integrity check ({Problem}) and was ignored; {HeldBack} more since the last report. Check that every instance has the same OpenEnergy:Fapi:SharedCache:IntegrityKey, and who can write to the store")]
+    public static partial void SharedCacheEntryRejected(this ILogger logger, string tokenHash, string problem, int heldBack);
 }

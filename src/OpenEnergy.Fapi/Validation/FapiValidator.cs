@@ -10,7 +10,7 @@ namespace OpenEnergy.Fapi.Validation;
 
 /// <summary>
 /// The checks of the Open Energy rules, in their order: bearer token, client certificate, introspection
-/// (cache or call), <c>active</c>, member types, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>,
+/// (first-level cache, shared cache, or a call), <c>active</c>, member types, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>,
 /// <c>token_type</c>, <c>cnf.x5t#S256</c>, scopes. Binding, time and scope run on every request, cache hit or not.
 /// </summary>
 internal sealed class FapiValidator : IFapiValidator
@@ -51,13 +51,26 @@ internal sealed class FapiValidator : IFapiValidator
 
         TokenHash key = TokenHash.Compute(_keyPrefix, token.Span);
         DateTimeOffset now = _time.GetUtcNow();
-        if (_coordinator.TryGetCached(key, now, out IntrospectionResult cached))
+        ValueTask<IntrospectionResult?> cached = _coordinator.GetCachedAsync(key, now, cancellationToken);
+        if (!cached.IsCompletedSuccessfully)
         {
-            _metrics.CacheHit();
-            return new(Judge(cached, presented, request, key, now));
+            return ValidateAfterSharedLookupAsync(request, token, presented, key, cached, cancellationToken);
         }
 
-        return ValidateUncachedAsync(request, token, presented, key, cancellationToken);
+        // A first-level hit (or a miss with no shared level) has completed already: no state machine.
+        return cached.Result is { } hit
+            ? new(Judge(hit, presented, request, key, now))
+            : ValidateUncachedAsync(request, token, presented, key, cancellationToken);
+    }
+
+    private async ValueTask<FapiVerdict> ValidateAfterSharedLookupAsync(FapiRequest request, BearerToken token, CertificateThumbprint presented, TokenHash key, ValueTask<IntrospectionResult?> lookup, CancellationToken cancellationToken)
+    {
+        if (await lookup.ConfigureAwait(false) is { } shared)
+        {
+            return Judge(shared, presented, request, key, _time.GetUtcNow());
+        }
+
+        return await ValidateUncachedAsync(request, token, presented, key, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<FapiVerdict> ValidateUncachedAsync(FapiRequest request, BearerToken token, CertificateThumbprint presented, TokenHash key, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Testing;
@@ -52,9 +53,9 @@ internal abstract class AuthorizationServerFixture
         _harnesses.Clear();
     }
 
-    protected ValidatorHarness NewValidator(Action<FapiOptions>? configure = null, bool collectLogs = true)
+    protected ValidatorHarness NewValidator(Action<FapiOptions>? configure = null, bool collectLogs = true, Action<IServiceCollection>? configureServices = null)
     {
-        var harness = ValidatorHarness.Create(Server, Time, configure, collectLogs: collectLogs);
+        var harness = ValidatorHarness.Create(Server, Time, configure, collectLogs: collectLogs, configureServices: configureServices);
         _harnesses.Add(harness);
         return harness;
     }

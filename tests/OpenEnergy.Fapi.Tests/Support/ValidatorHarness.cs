@@ -20,11 +20,11 @@ internal sealed class ValidatorHarness : IAsyncDisposable
 {
     private readonly bool _ownsServer;
 
-    private ValidatorHarness(FakeAuthorizationServer server, ServiceProvider services, FakeTimeProvider time, FakeLogCollector logs, bool ownsServer)
+    private ValidatorHarness(FakeAuthorizationServer server, ServiceProvider services, TimeProvider time, FakeLogCollector logs, bool ownsServer)
     {
         Server = server;
         Services = services;
-        Time = time;
+        Clock = time;
         Logs = logs;
         _ownsServer = ownsServer;
         Validator = services.GetRequiredService<IFapiValidator>();
@@ -34,7 +34,10 @@ internal sealed class ValidatorHarness : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    public FakeTimeProvider Time { get; }
+    /// <summary>The harness clock (a <see cref="FakeTimeProvider"/> unless the test chose the system's).</summary>
+    public TimeProvider Clock { get; }
+
+    public FakeTimeProvider Time => (FakeTimeProvider)Clock;
 
     public FakeLogCollector Logs { get; }
 
@@ -55,11 +58,12 @@ internal sealed class ValidatorHarness : IAsyncDisposable
     }
 
     /// <summary>A validator against an existing server (whose clock must be <paramref name="time"/>).</summary>
-    public static ValidatorHarness Create(FakeAuthorizationServer server, FakeTimeProvider time, Action<FapiOptions>? configure = null, bool ownsServer = false, bool collectLogs = true)
+    public static ValidatorHarness Create(FakeAuthorizationServer server, TimeProvider time, Action<FapiOptions>? configure = null, bool ownsServer = false, bool collectLogs = true, Action<IServiceCollection>? configureServices = null)
     {
         var logs = new FakeLogCollector();
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(time);
+        services.AddMetrics();
         if (collectLogs)
         {
             services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
@@ -75,6 +79,7 @@ internal sealed class ValidatorHarness : IAsyncDisposable
             o.IntrospectionRetryDelay = TimeSpan.Zero;
             configure?.Invoke(o);
         });
+        configureServices?.Invoke(services);
         return new ValidatorHarness(server, services.BuildServiceProvider(), time, logs, ownsServer);
     }
 
