@@ -94,6 +94,12 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         builder.Services.AddOpenEnergyFapi(fapiSection);
         bool directTls = !string.IsNullOrWhiteSpace(fapiSection["TrustedClientCaPath"]);
 #endif
+        if (!string.IsNullOrWhiteSpace(fapiSection["SharedCache:Redis"]))
+        {
+            // A fleet: instances share validated answers through Redis (OpenEnergy:Fapi:SharedCache:*).
+            builder.Services.AddRedisSharedCache();
+        }
+
         builder.Services.AddOpenEnergyFapiHttp(o => o.AccessLog = provider.AccessLog);
         builder.Services.AddOptions<ProviderOptions>().Bind(providerSection).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsValidator>();

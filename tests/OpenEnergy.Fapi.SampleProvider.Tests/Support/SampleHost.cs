@@ -40,6 +40,8 @@ internal sealed class SampleHost : IAsyncDisposable
         Intake = intake;
     }
 
+    private bool _ownsAuthorizationServer = true;
+
     public FakeAuthorizationServer AuthorizationServer { get; }
 
     public string Folder { get; }
@@ -50,7 +52,8 @@ internal sealed class SampleHost : IAsyncDisposable
 
     public Intake Intake { get; }
 
-    public static async Task<SampleHost> StartAsync(Intake intake, string requiredScope = "energy:read", Action<WebApplicationBuilder>? configure = null)
+    /// <summary>Starts the sample with a fake authorization server of its own, or <paramref name="sharedAuthorizationServer"/> (a fleet's, not disposed with the host).</summary>
+    public static async Task<SampleHost> StartAsync(Intake intake, string requiredScope = "energy:read", Action<WebApplicationBuilder>? configure = null, FakeAuthorizationServer? sharedAuthorizationServer = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "oe-fapi-sample-" + Guid.NewGuid().ToString("N"));
         string data = Path.Combine(folder, "data");
@@ -65,7 +68,7 @@ internal sealed class SampleHost : IAsyncDisposable
         File.WriteAllText(Path.Combine(publicFiles, "index.html"), "<h1>public</h1>");
         File.WriteAllText(Path.Combine(folder, "secret.csv"), "outside,the,data,folder\n");
 
-        FakeAuthorizationServer authorizationServer = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { Authority = Directory });
+        FakeAuthorizationServer authorizationServer = sharedAuthorizationServer ?? await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { Authority = Directory });
         (string providerCertificate, string providerKey) = TestCertificateAuthority.WritePemFiles(Directory.IssueClientCertificate("provider", "org-provider", algorithm: TestKeyAlgorithm.Rsa2048), folder, "provider");
         (string serverCertificate, string serverKey) = TestCertificateAuthority.WritePemFiles(Server, folder, "server");
         string caBundle = Path.Combine(folder, "directory-ca.pem");
@@ -109,14 +112,18 @@ internal sealed class SampleHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            await authorizationServer.DisposeAsync();
+            if (sharedAuthorizationServer is null)
+            {
+                await authorizationServer.DisposeAsync();
+            }
+
             System.IO.Directory.Delete(folder, recursive: true);
             throw;
         }
 
         var bound = new Uri(app.Addresses.First());
         var baseAddress = new Uri($"{(intake == Intake.DirectTls ? "https" : "http")}://localhost:{bound.Port}/");
-        return new SampleHost(app, authorizationServer, folder, baseAddress, intake);
+        return new SampleHost(app, authorizationServer, folder, baseAddress, intake) { _ownsAuthorizationServer = sharedAuthorizationServer is null };
     }
 
     public string TokenFor(X509Certificate2 certificate, string? scope = "energy:read") => AuthorizationServer.IssueToken(certificate, scope, "client-" + certificate.GetNameInfo(X509NameType.SimpleName, false));
@@ -154,10 +161,17 @@ internal sealed class SampleHost : IAsyncDisposable
         return await reader.ReadToEndAsync();
     }
 
+    /// <summary>The running application's services (its meters, for instance).</summary>
+    public IServiceProvider Services => _app.App.Services;
+
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
-        await AuthorizationServer.DisposeAsync();
+        if (_ownsAuthorizationServer)
+        {
+            await AuthorizationServer.DisposeAsync();
+        }
+
         System.IO.Directory.Delete(Folder, recursive: true);
     }
 }
