@@ -10,7 +10,7 @@ namespace OpenEnergy.Fapi.Packaging.Tests;
 [NonParallelizable]
 public class ConsumerTests
 {
-    private static readonly string[] Packages = ["OpenEnergy.Fapi", "OpenEnergy.Fapi.AspNetCore", "OpenEnergy.Fapi.HttpListener", "OpenEnergy.Fapi.Testing"];
+    private static readonly string[] Packages = ["OpenEnergy.Fapi", "OpenEnergy.Fapi.AspNetCore", "OpenEnergy.Fapi.HttpListener", "OpenEnergy.Fapi.Redis", "OpenEnergy.Fapi.Testing"];
 
     [Test]
     [CancelAfter(600_000)]

@@ -17,6 +17,12 @@ builder.Services.AddOpenEnergyFapi(options =>
     options.AuthorizationServerCaCertificates.Add(server.Authority.Certificate);
     options.ClientCertificateHeader = "X-Client-Cert";
 });
+if (builder.Configuration["OpenEnergy:Fapi:SharedCache:Redis"] is not null)
+{
+    // A fleet's shared cache, from the OpenEnergy.Fapi.Redis package (not started here: no Redis is configured).
+    builder.Services.AddRedisSharedCache();
+}
+
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 var app = builder.Build();
 app.UseFapiHeaders();
