@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using OpenEnergy.Fapi.Certificates;
@@ -21,6 +23,8 @@ public class HotPathBenchmarks
 {
     private BenchmarkAuthorizationServer _environment = null!;
     private IFapiValidator _validator = null!;
+    private ServiceProvider _sharedServices = null!;
+    private IFapiValidator _sharedValidator = null!;
     private string _pem = null!;
     private string _base64Der = null!;
     private string _escapedPem = null!;
@@ -61,11 +65,27 @@ public class HotPathBenchmarks
         {
             throw new InvalidOperationException("priming failed: " + primed.Failure.Reason);
         }
+
+        // The same validator with a shared (second-level) cache configured: a first-level hit must not pay for it.
+        _sharedServices = new ServiceCollection()
+            .AddOpenEnergyFapi(o =>
+            {
+                _environment.Configure(o);
+                o.SharedCache.IntegrityKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            })
+            .AddSharedCache(new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions())))
+            .BuildServiceProvider();
+        _sharedValidator = _sharedServices.GetRequiredService<IFapiValidator>();
+        if (!(await _sharedValidator.ValidateAsync(Request(_thumbprint))).Succeeded)
+        {
+            throw new InvalidOperationException("priming the shared-cache validator failed");
+        }
     }
 
     [GlobalCleanup]
     public async Task Cleanup()
     {
+        await _sharedServices.DisposeAsync();
         _reader.Dispose();
         await _environment.DisposeAsync();
     }
@@ -100,6 +120,9 @@ public class HotPathBenchmarks
 
     [Benchmark(Description = "core cache hit: direct TLS (thumbprint known)")]
     public bool CacheHitDirect() => _validator.ValidateAsync(Request(_thumbprint)).Result.Succeeded;
+
+    [Benchmark(Description = "core cache hit: direct TLS, shared cache configured")]
+    public bool CacheHitDirectSharedCacheConfigured() => _sharedValidator.ValidateAsync(Request(_thumbprint)).Result.Succeeded;
 
     [Benchmark(Description = "core cache hit: base64 DER header")]
     public bool CacheHitBase64Header()

@@ -1,10 +1,24 @@
 // Load-test host for benchmarks/load/run.sh: the sample provider in forwarded-header mode against an
 // in-process fake authorization server, plus a bare Kestrel app serving the same bytes without any
 // validation (the baseline), all on loopback. Prints what the load script needs, then runs until stdin closes.
+// With FLEET=N (benchmarks/load/fleet.sh) it also starts N more providers, each its own process, sharing the
+// Redis named by FLEET_REDIS when set: a fleet behind a load balancer.
+using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.SampleProvider;
 using OpenEnergy.Fapi.Testing;
+
+if (args.Contains("--provider-only"))
+{
+    // A fleet member: every setting comes from the environment (OpenEnergy__Fapi__…), as in a deployment.
+    await using SampleProviderApplication member = await SampleProviderApplication.CreateAsync([]);
+    await member.StartAsync();
+    Console.WriteLine($"PROVIDER={member.Addresses.First()}");
+    await Console.In.ReadToEndAsync();
+    await member.App.StopAsync();
+    return;
+}
 
 string work = Path.Combine(Path.GetTempPath(), "oe-fapi-load-" + Environment.ProcessId);
 string data = Path.Combine(work, "data");
@@ -19,15 +33,18 @@ X509Certificate2 consumer = directory.IssueClientCertificate("load-consumer", "o
 await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions { Authority = directory, RecordIntrospections = false });
 // Every token introspects as active and bound to the consumer: a new token per request is a cache miss, not a refusal.
 server.UnknownTokenResponse = FakeIntrospectionResponse.Active(CertificateThumbprint.FromCertificate(consumer), "energy:read", lifetime: TimeSpan.FromHours(2));
+// AS_LATENCY_MS: each introspection answer waits this long, as a server across a network would.
+if (int.TryParse(Environment.GetEnvironmentVariable("AS_LATENCY_MS"), out int latency) && latency > 0)
+{
+    server.UnknownTokenResponse = FakeIntrospectionResponse.Delayed(TimeSpan.FromMilliseconds(latency), server.UnknownTokenResponse);
+}
 (string providerCertificate, string providerKey) = TestCertificateAuthority.WritePemFiles(directory.IssueClientCertificate("load-provider"), work, "provider");
 string caBundle = Path.Combine(work, "ca.pem");
 await File.WriteAllTextAsync(caBundle, directory.Certificate.ExportCertificatePem() + "\n");
 
-await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync([], builder =>
+var settings = new Dictionary<string, string?>
 {
-    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["OpenEnergy:Fapi:Issuer"] = server.BaseAddress.ToString(),
+    ["OpenEnergy:Fapi:Issuer"] = server.BaseAddress.ToString(),
         ["OpenEnergy:Fapi:ClientId"] = "load-provider",
         ["OpenEnergy:Fapi:CertificatePath"] = providerCertificate,
         ["OpenEnergy:Fapi:PrivateKeyPath"] = providerKey,
@@ -42,9 +59,38 @@ await using SampleProviderApplication provider = await SampleProviderApplication
         ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:OpenEnergy.Fapi"] = "Warning",
-    });
-});
+};
+await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(settings));
 await provider.StartAsync();
+
+// The fleet: more providers, separate processes, with the same settings (and the shared cache when asked).
+var fleet = new List<Process>();
+var fleetAddresses = new List<string>();
+int fleetSize = int.TryParse(Environment.GetEnvironmentVariable("FLEET"), out int n) ? n : 0;
+string? fleetRedis = Environment.GetEnvironmentVariable("FLEET_REDIS");
+for (int i = 0; i < fleetSize; i++)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!, "--provider-only") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+    foreach ((string key, string? value) in settings)
+    {
+        start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+    }
+
+    if (!string.IsNullOrEmpty(fleetRedis))
+    {
+        start.Environment["OpenEnergy__Fapi__SharedCache__Redis"] = fleetRedis;
+        start.Environment["OpenEnergy__Fapi__SharedCache__IntegrityKey"] = Environment.GetEnvironmentVariable("FLEET_INTEGRITY_KEY");
+    }
+
+    Process member = Process.Start(start)!;
+    fleet.Add(member);
+    string? line;
+    while ((line = await member.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("PROVIDER=", StringComparison.Ordinal))
+    {
+    }
+
+    fleetAddresses.Add(line?["PROVIDER=".Length..] ?? throw new InvalidOperationException("a fleet member did not start"));
+}
 
 byte[] smallBytes = await File.ReadAllBytesAsync(Path.Combine(data, "small.csv"));
 WebApplicationBuilder bareBuilder = WebApplication.CreateSlimBuilder();
@@ -68,9 +114,17 @@ Console.WriteLine($"BARE={bare.Urls.First()}");
 Console.WriteLine($"TOKEN={server.IssueToken(consumer, "energy:read", lifetime: TimeSpan.FromHours(2))}");
 Console.WriteLine($"CERT_HEADER={Uri.EscapeDataString(consumer.ExportCertificatePem() + "\n")}");
 Console.WriteLine($"PID={Environment.ProcessId}");
+Console.WriteLine($"FLEET_PROVIDERS={string.Join(' ', fleetAddresses)}");
+Console.WriteLine($"FLEET_PIDS={string.Join(' ', fleet.Select(p => p.Id))}");
 Console.WriteLine("READY");
 
 await Console.In.ReadToEndAsync();
+foreach (Process member in fleet)
+{
+    member.StandardInput.Close();
+    await member.WaitForExitAsync();
+}
+
 await bare.StopAsync();
 await provider.App.StopAsync();
 Directory.Delete(work, recursive: true);

@@ -115,6 +115,23 @@ public sealed class FakeIntrospectionResponse
         });
     }
 
+    /// <summary>
+    /// Answers with <paramref name="then"/> after <paramref name="delay"/> on the server's clock: an authorization
+    /// server across a network, for load tests (with a fake clock, the answer waits until the test advances it).
+    /// </summary>
+    /// <param name="delay">How long each answer takes.</param>
+    /// <param name="then">The answer.</param>
+    public static FakeIntrospectionResponse Delayed(TimeSpan delay, FakeIntrospectionResponse then)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(then);
+        return new(async (context, server) =>
+        {
+            await Task.Delay(delay, server.TimeProvider, server.Stopping);
+            await then.WriteAsync(context, server);
+        });
+    }
+
     /// <summary>Waits for <paramref name="gate"/> to complete, then answers with <paramref name="then"/>.</summary>
     /// <param name="gate">Completes when the answer may go.</param>
     /// <param name="then">The answer.</param>
