@@ -60,7 +60,15 @@ var settings = new Dictionary<string, string?>
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:OpenEnergy.Fapi"] = "Warning",
 };
-await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(settings));
+// PROVIDER_REDIS: the measured provider with the Redis shared cache configured (run.sh's hit figures with it).
+var providerSettings = new Dictionary<string, string?>(settings);
+if (Environment.GetEnvironmentVariable("PROVIDER_REDIS") is { Length: > 0 } providerRedis)
+{
+    providerSettings["OpenEnergy:Fapi:SharedCache:Redis"] = providerRedis;
+    providerSettings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+}
+
+await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(providerSettings));
 await provider.StartAsync();
 
 // The fleet: more providers, separate processes, with the same settings (and the shared cache when asked).

@@ -2,6 +2,8 @@
 # End-to-end load benchmark of the reference provider (forwarded-header mode, fake authorization server
 # in-process, everything on loopback), with a bare Kestrel baseline serving the same bytes from memory.
 # Usage: bash benchmarks/load/run.sh [seconds-per-run]   (default 10; needs wrk: apt-get install wrk)
+# PROVIDER_REDIS=host:port runs the provider with the Redis shared cache configured (benchmarks/load/fleet.sh
+# measures a fleet).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${1:-10}"

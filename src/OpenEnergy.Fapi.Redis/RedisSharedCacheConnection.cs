@@ -23,10 +23,11 @@ internal sealed class RedisSharedCacheConnection : IDisposable
     {
         _logger = logger;
         _configuration = RedisConfiguration.Parse(options.Value.SharedCache.Redis);
-        _configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configure?.Invoke(_configuration);
-        // Forced, whatever the string or the callback said: an unreachable Redis must not stop the provider.
+        // Forced, whatever the string or the callback said: an unreachable Redis must not stop the provider, and
+        // a command issued while disconnected fails at once instead of waiting in a backlog for the reconnection.
         _configuration.AbortOnConnectFail = false;
+        _configuration.BacklogPolicy = BacklogPolicy.FailFast;
 
         _connecting = ConnectAsync();
         Cache = new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = GetConnectionAsync }));

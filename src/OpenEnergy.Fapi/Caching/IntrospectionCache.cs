@@ -9,9 +9,9 @@ namespace OpenEnergy.Fapi.Caching;
 /// <summary>
 /// Introspection answers by token hash. First level: the library's own size-bounded <see cref="MemoryCache"/>
 /// (never the application's shared one). Second level, when registered: <see cref="SharedIntrospectionCache"/>,
-/// for active, well-formed, certificate-bound answers only. An active answer lives until min(<c>exp</c>,
-/// now + <c>CacheDuration</c>); an inactive one for <c>InactiveCacheDuration</c>, locally. A first-level copy of a
-/// shared entry expires when the shared entry does. Lifetimes are checked against <see cref="TimeProvider"/> on
+/// for active, well-formed, certificate-bound answers only (an inactive answer removes the shared entry). An
+/// active answer lives until min(<c>exp</c>, now + <c>CacheDuration</c>); an inactive one for
+/// <c>InactiveCacheDuration</c>, locally. A first-level copy of a shared entry expires when the shared entry does. Lifetimes are checked against <see cref="TimeProvider"/> on
 /// every read, so a stale entry is never served even before the cache evicts it.
 /// </summary>
 internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
@@ -84,9 +84,19 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
         }
 
         SetLocal(key, result, validUntil, now);
-        if (_shared is not null && IsShareable(result))
+        if (_shared is null)
+        {
+            return;
+        }
+
+        if (IsShareable(result))
         {
             _shared.Write(key, result, validUntil, now);
+        }
+        else if (!result.Active)
+        {
+            // The authorization server says no: an active entry another instance shared is stale.
+            _shared.Remove(key);
         }
     }
 
@@ -108,9 +118,8 @@ internal sealed class IntrospectionCache : IIntrospectionCache, IDisposable
         }
 
         _metrics.CacheHit(SecondLevel);
-        // The copy expires with the shared entry, and never later than this instance's own CacheDuration allows.
-        DateTimeOffset ceiling = now + _activeLifetime;
-        SetLocal(key, hit.Result, hit.ValidUntil < ceiling ? hit.ValidUntil : ceiling, now);
+        // The copy expires with the shared entry (held to this instance's CacheDuration from when it was written).
+        SetLocal(key, hit.Result, hit.ValidUntil, now);
         return hit.Result;
     }
 

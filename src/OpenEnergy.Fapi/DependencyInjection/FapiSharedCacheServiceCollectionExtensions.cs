@@ -20,6 +20,8 @@ public static class FapiSharedCacheServiceCollectionExtensions
     /// Uses <paramref name="store"/> (Garnet, SQL Server, a cloud cache: any <see cref="IDistributedCache"/>) as the
     /// shared level. The library only reads and writes its own keys (<see cref="SharedCacheOptions.KeyPrefix"/>) and
     /// does not dispose the store. The application's own <see cref="IDistributedCache"/> registration is untouched.
+    /// The store's asynchronous methods must not block before returning their task (reads are bounded by
+    /// <see cref="SharedCacheOptions.Timeout"/> only once the task is returned); writes run off the request path.
     /// </summary>
     /// <param name="services">Services on which <c>AddOpenEnergyFapi</c> has been called.</param>
     /// <param name="store">The shared store.</param>

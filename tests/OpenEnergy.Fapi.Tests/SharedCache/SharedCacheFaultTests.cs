@@ -40,6 +40,9 @@ internal sealed class SharedCacheFaultTests : SharedCacheFixture
             await Redis.RestartAsync();
         }
 
+        // Reads paused after the faults in a row; the pause ends on the instances' clock.
+        Time.Advance(TimeSpan.FromSeconds(5));
+
         // Reconnection is StackExchange.Redis's own, on real time: each round waits for a write to land.
         DateTime deadline = DateTime.UtcNow.AddSeconds(60);
         string? resumed = null;
@@ -85,6 +88,40 @@ internal sealed class SharedCacheFaultTests : SharedCacheFixture
 
             Assert.That(verdict.Succeeded, Is.True);
             Assert.That(faults.GetMeasurementSnapshot().Any(m => (string?)m.Tags["operation"] == "read" && (string?)m.Tags["reason"] == "timeout"), Is.True);
+        }
+        finally
+        {
+            await Redis.ThawAsync();
+        }
+    }
+
+    [Test]
+    public async Task AfterThreeReadTimeoutsInARow_ReadsPause_SoAHungRedisDoesNotCostEveryRequestTheTimeout()
+    {
+        ValidatorHarness first = NewInstance();
+        await ValidateAndShareAsync(first, Server.IssueToken(A, "energy:read"), A);
+        using MetricCollector<long> faults = Collect(first, "openenergy.fapi.shared_cache.faults");
+
+        await Redis.FreezeAsync();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                ValueTask<FapiVerdict> waiting = first.ValidateAsync("Bearer " + Server.IssueToken(A, "energy:read"), A);
+                Time.Advance(TimeSpan.FromMilliseconds(250));
+                Assert.That((await waiting).Succeeded, Is.True);
+            }
+
+            // Paused: answered by the authorization server without waiting for Redis (the clock does not move).
+            Assert.That((await first.ValidateAsync("Bearer " + Server.IssueToken(A, "energy:read"), A)).Succeeded, Is.True);
+            Assert.That(faults.GetMeasurementSnapshot().Count(m => (string?)m.Tags["operation"] == "read"), Is.EqualTo(3));
+
+            // After the pause, the next read tries Redis again (and waits for it).
+            Time.Advance(TimeSpan.FromSeconds(5));
+            ValueTask<FapiVerdict> probing = first.ValidateAsync("Bearer " + Server.IssueToken(A, "energy:read"), A);
+            Assert.That(probing.IsCompleted, Is.False, "reads did not resume after the pause");
+            Time.Advance(TimeSpan.FromMilliseconds(250));
+            Assert.That((await probing).Succeeded, Is.True);
         }
         finally
         {

@@ -31,8 +31,10 @@ internal abstract class SharedCacheFixture : AuthorizationServerFixture
     public async Task StartRedis()
     {
         Redis = await RedisServer.StartAsync();
-        _direct = await ConnectionMultiplexer.ConnectAsync(Redis.ConfigurationString + ",abortConnect=false");
+        _direct = await ConnectionMultiplexer.ConnectAsync(Redis.ConfigurationString + ",abortConnect=false,allowAdmin=true");
         Store = _direct.GetDatabase();
+        // Keyspace notifications for generic commands (DEL), so a test can wait for a removal as it happens.
+        await _direct.GetServer(_direct.GetEndPoints()[0]).ConfigSetAsync("notify-keyspace-events", "Kg");
     }
 
     [OneTimeTearDown]
@@ -75,6 +77,20 @@ internal abstract class SharedCacheFixture : AuthorizationServerFixture
         var verdict = await instance.ValidateAsync("Bearer " + token, certificate);
         Assert.That(verdict.Succeeded, Is.EqualTo(expectAccepted), "the first instance's verdict");
         await writes.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Subscribes now; the task returned completes when Redis reports that <paramref name="storeKey"/> was deleted.</summary>
+    protected async Task<Task> WhenDeletedAsync(string storeKey)
+    {
+        var deleted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _direct.GetSubscriber().SubscribeAsync(RedisChannel.Literal("__keyspace@0__:" + storeKey), (_, message) =>
+        {
+            if (message == "del")
+            {
+                deleted.TrySetResult();
+            }
+        });
+        return deleted.Task;
     }
 
     /// <summary>The bytes of an entry: RedisCache keeps them in one field of a hash, beside its own expiry fields.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenEnergy.Fapi.Tests.Support;
 using OpenEnergy.Fapi.Validation;
 using static OpenEnergy.Fapi.Tests.Support.Certificates;
@@ -51,6 +52,40 @@ internal sealed class SharedCacheLifetimeTests : SharedCacheFixture
         Assert.That((await second.ValidateAsync("Bearer " + token, A)).Succeeded, Is.True);
 
         Assert.That(Server.IntrospectionCount, Is.EqualTo(2), "the copy outlived the shared entry");
+    }
+
+    [Test]
+    public async Task Reader_HoldsASharedEntryToItsOwnCacheDuration_FromWhenItWasWritten()
+    {
+        ValidatorHarness writer = NewInstance(o => o.CacheDuration = TimeSpan.FromMinutes(5));
+        ValidatorHarness reader = NewInstance(o => o.CacheDuration = TimeSpan.FromSeconds(10));
+        string token = Server.IssueToken(A, "energy:read", lifetime: TimeSpan.FromHours(1));
+        await ValidateAndShareAsync(writer, token, A);
+
+        Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That((await reader.ValidateAsync("Bearer " + token, A)).Succeeded, Is.True);
+
+        Assert.That(Server.IntrospectionCount, Is.EqualTo(2), "the reader believed the entry past its own CacheDuration");
+    }
+
+    [Test]
+    public async Task InactiveAnswer_RemovesTheSharedEntry_SoTheRevocationReachesTheFleet()
+    {
+        ValidatorHarness first = NewInstance();
+        ValidatorHarness second = NewInstance();
+        string token = Server.IssueToken(A, "energy:read");
+        await ValidateAndShareAsync(first, token, A);
+        string key = StoreKeyOf(first, token);
+        Assert.That(await Store.KeyExistsAsync(key), Is.True);
+
+        Task deleted = await WhenDeletedAsync(key);
+
+        // The second instance learns from the authorization server that the token is now inactive.
+        var hash = Fapi.Caching.TokenHash.Compute(Fapi.Caching.TokenHash.CreatePrefix(Server.BaseAddress.ToString(), "provider-client"), token);
+        second.Services.GetRequiredService<Fapi.Caching.IIntrospectionCache>().Set(hash, Fapi.Introspection.IntrospectionResult.Inactive);
+
+        await deleted.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(await Store.KeyExistsAsync(key), Is.False);
     }
 
     [Test]

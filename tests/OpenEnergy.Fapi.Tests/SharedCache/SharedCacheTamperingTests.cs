@@ -115,6 +115,15 @@ internal sealed class SharedCacheTamperingTests : SharedCacheFixture
     }
 
     [Test]
+    public async Task HugeValuePlantedUnderATokensKey_IsAMiss()
+    {
+        string token = await SharedTokenAsync();
+        await OverwriteAsync(token, _ => new byte[8 * 1024 * 1024]);
+
+        await AssertMissDecidedByTheAuthorizationServerAsync(token, expectAccepted: true);
+    }
+
+    [Test]
     public async Task EntryWrittenUnderAnotherIntegrityKey_IsAMiss()
     {
         string foreignKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
