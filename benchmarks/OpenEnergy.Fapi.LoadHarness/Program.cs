@@ -45,20 +45,20 @@ await File.WriteAllTextAsync(caBundle, directory.Certificate.ExportCertificatePe
 var settings = new Dictionary<string, string?>
 {
     ["OpenEnergy:Fapi:Issuer"] = server.BaseAddress.ToString(),
-        ["OpenEnergy:Fapi:ClientId"] = "load-provider",
-        ["OpenEnergy:Fapi:CertificatePath"] = providerCertificate,
-        ["OpenEnergy:Fapi:PrivateKeyPath"] = providerKey,
-        ["OpenEnergy:Fapi:AuthorizationServerCaPath"] = caBundle,
-        ["OpenEnergy:Fapi:ClientCertificateHeader"] = "X-OE-CLIENT-CERT",
-        ["OpenEnergy:Fapi:MaxQueuedIntrospections"] = "100000",
-        // One consumer sends every token here: its share of authorization-server calls must not be what is measured.
-        ["OpenEnergy:Fapi:MaxConcurrentIntrospectionsPerClient"] = "100000",
-        ["Provider:RequiredScope"] = "energy:read",
-        ["Provider:DataDirectory"] = data,
-        ["Provider:PublicDirectory"] = "",
-        ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["Logging:LogLevel:OpenEnergy.Fapi"] = "Warning",
+    ["OpenEnergy:Fapi:ClientId"] = "load-provider",
+    ["OpenEnergy:Fapi:CertificatePath"] = providerCertificate,
+    ["OpenEnergy:Fapi:PrivateKeyPath"] = providerKey,
+    ["OpenEnergy:Fapi:AuthorizationServerCaPath"] = caBundle,
+    ["OpenEnergy:Fapi:ClientCertificateHeader"] = "X-OE-CLIENT-CERT",
+    ["OpenEnergy:Fapi:MaxQueuedIntrospections"] = "100000",
+    // One consumer sends every token here: its share of authorization-server calls must not be what is measured.
+    ["OpenEnergy:Fapi:MaxConcurrentIntrospectionsPerClient"] = "100000",
+    ["Provider:RequiredScope"] = "energy:read",
+    ["Provider:DataDirectory"] = data,
+    ["Provider:PublicDirectory"] = "",
+    ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+    ["Logging:LogLevel:Default"] = "Warning",
+    ["Logging:LogLevel:OpenEnergy.Fapi"] = "Warning",
 };
 // PROVIDER_REDIS: the measured provider with the Redis shared cache configured (run.sh's hit figures with it).
 var providerSettings = new Dictionary<string, string?>(settings);
