@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -64,6 +65,57 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         string subject = organisationId is null ? $"CN={commonName}, O=OpenEnergy.Fapi Testing" : $"CN={commonName}, OU={organisationId}, O=OpenEnergy.Fapi Testing, C=GB";
         return Issue(subject, ClientAuth, san: null, notBefore, notAfter, algorithm);
+    }
+
+    /// <summary>
+    /// Issues a client certificate in the IB1 Trust Framework directory's style: the roles, application and member
+    /// extensions (<c>1.3.6.1.4.1.62329.1.1</c>, <c>.2</c>, <c>.3</c>) and the application's URL as a URI subject
+    /// alternative name. ECDSA P-256 by default, as the IB1 directory issues.
+    /// </summary>
+    /// <param name="commonName">The subject common name.</param>
+    /// <param name="roles">The roles (a SEQUENCE OF UTF8String); <see langword="null"/> leaves the extension out.</param>
+    /// <param name="application">The application extension's value, and the URI SAN unless <paramref name="uri"/> says otherwise; <see langword="null"/> leaves it out.</param>
+    /// <param name="member">The member extension's value; <see langword="null"/> leaves it out.</param>
+    /// <param name="uri">The URI subject alternative name; default <paramref name="application"/>.</param>
+    /// <param name="algorithm">The key type.</param>
+    /// <param name="extraExtensions">More extensions, as given (for example a malformed roles extension, with <paramref name="roles"/> null).</param>
+    public X509Certificate2 IssueIb1ClientCertificate(string commonName, IEnumerable<string>? roles, string? application = null, string? member = null, string? uri = null, TestKeyAlgorithm algorithm = TestKeyAlgorithm.EcdsaP256, params X509Extension[] extraExtensions)
+    {
+        var extensions = new List<X509Extension>();
+        if (roles is not null)
+        {
+            var writer = new AsnWriter(AsnEncodingRules.DER);
+            using (writer.PushSequence())
+            {
+                foreach (string role in roles)
+                {
+                    writer.WriteCharacterString(UniversalTagNumber.UTF8String, role);
+                }
+            }
+
+            extensions.Add(new X509Extension(Ib1RolesOid, writer.Encode(), critical: false));
+        }
+
+        if (application is not null)
+        {
+            extensions.Add(Utf8Extension(Ib1ApplicationOid, application));
+        }
+
+        if (member is not null)
+        {
+            extensions.Add(Utf8Extension(Ib1MemberOid, member));
+        }
+
+        extensions.AddRange(extraExtensions ?? []);
+        X509Extension? san = null;
+        if ((uri ?? application) is { } sanUri)
+        {
+            var builder = new SubjectAlternativeNameBuilder();
+            builder.AddUri(new Uri(sanUri));
+            san = builder.Build();
+        }
+
+        return Issue($"CN={commonName}, O=OpenEnergy.Fapi Testing", ClientAuth, san, null, null, algorithm, extensions);
     }
 
     /// <summary>Issues a TLS server certificate for the given host names, plus 127.0.0.1 and ::1.</summary>
@@ -135,7 +187,18 @@ public sealed class TestCertificateAuthority : IDisposable
     /// <inheritdoc />
     public void Dispose() => Certificate.Dispose();
 
-    private X509Certificate2 Issue(string subject, Oid usage, X509Extension? san, DateTimeOffset? notBefore, DateTimeOffset? notAfter, TestKeyAlgorithm algorithm)
+    private const string Ib1RolesOid = "1.3.6.1.4.1.62329.1.1";
+    private const string Ib1ApplicationOid = "1.3.6.1.4.1.62329.1.2";
+    private const string Ib1MemberOid = "1.3.6.1.4.1.62329.1.3";
+
+    private static X509Extension Utf8Extension(string oid, string value)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteCharacterString(UniversalTagNumber.UTF8String, value);
+        return new X509Extension(oid, writer.Encode(), critical: false);
+    }
+
+    private X509Certificate2 Issue(string subject, Oid usage, X509Extension? san, DateTimeOffset? notBefore, DateTimeOffset? notAfter, TestKeyAlgorithm algorithm, IReadOnlyList<X509Extension>? extra = null)
     {
         DateTimeOffset now = _time.GetUtcNow();
         DateTimeOffset from = notBefore ?? now.AddHours(-1);
@@ -147,14 +210,14 @@ public sealed class TestCertificateAuthority : IDisposable
         {
             using RSA rsa = RSA.Create(2048);
             var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            AddLeafExtensions(request, usage, san);
+            AddLeafExtensions(request, usage, san, extra);
             using X509Certificate2 issued = SignWithCaKey(request, from, to, serial);
             return issued.CopyWithPrivateKey(rsa);
         }
 
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var ecRequest = new CertificateRequest(subject, ec, HashAlgorithmName.SHA256);
-        AddLeafExtensions(ecRequest, usage, san);
+        AddLeafExtensions(ecRequest, usage, san, extra);
         using X509Certificate2 ecIssued = SignWithCaKey(ecRequest, from, to, serial);
         return ecIssued.CopyWithPrivateKey(ec);
     }
@@ -166,8 +229,13 @@ public sealed class TestCertificateAuthority : IDisposable
         return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), from, to, serial);
     }
 
-    private void AddLeafExtensions(CertificateRequest request, Oid usage, X509Extension? san)
+    private void AddLeafExtensions(CertificateRequest request, Oid usage, X509Extension? san, IReadOnlyList<X509Extension>? extra)
     {
+        foreach (X509Extension extension in extra ?? [])
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));

@@ -27,7 +27,7 @@ internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuth
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        FapiVerdict verdict = await _pipeline.ValidateAsync(Context, null);
+        FapiVerdict verdict = await ValidateAsync();
         if (!verdict.Succeeded)
         {
             return verdict.Failure.Reason == FapiFailureReason.NoCredentials
@@ -59,6 +59,29 @@ internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuth
         }
 
         claims.Add(new Claim(FapiClaimTypes.CertificateThumbprint, consumer.CertificateThumbprint.ToString(), ClaimValueTypes.String, ClaimsIssuer));
+        if (consumer.Certificate is { } certificate)
+        {
+            foreach (string role in certificate.Roles)
+            {
+                claims.Add(new Claim(FapiClaimTypes.DirectoryRole, role, ClaimValueTypes.String, ClaimsIssuer));
+            }
+
+            if (certificate.Application is { } application)
+            {
+                claims.Add(new Claim(FapiClaimTypes.Application, application, ClaimValueTypes.String, ClaimsIssuer));
+            }
+
+            if (certificate.Member is { } member)
+            {
+                claims.Add(new Claim(FapiClaimTypes.Member, member, ClaimValueTypes.String, ClaimsIssuer));
+            }
+
+            foreach (string uri in certificate.UriSubjectAlternativeNames)
+            {
+                claims.Add(new Claim(FapiClaimTypes.CertificateUri, uri, ClaimValueTypes.String, ClaimsIssuer));
+            }
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, FapiClaimTypes.ClientId, FapiClaimTypes.SoftwareRole));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
@@ -66,8 +89,18 @@ internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuth
     /// <inheritdoc />
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        FapiVerdict verdict = await _pipeline.ValidateAsync(Context, null);
+        FapiVerdict verdict = await ValidateAsync();
         await _pipeline.RejectAsync(Context, verdict.Failure ?? _pipeline.Gate.Failures[FapiFailureReason.NoCredentials]);
+    }
+
+    // The endpoint's RequireFapiRole requirements replace AcceptedRoles here too.
+    private ValueTask<FapiVerdict> ValidateAsync()
+    {
+        Microsoft.AspNetCore.Http.Endpoint? endpoint = Microsoft.AspNetCore.Http.EndpointHttpContextExtensions.GetEndpoint(Context);
+        IReadOnlyList<FapiRoleRequirement>? roles = endpoint?.Metadata.GetMetadata<Endpoints.FapiRequirementMetadata>() is { } requirement
+            ? requirement.Roles
+            : Endpoints.FapiRoleRequirementMetadata.Of(endpoint);
+        return _pipeline.ValidateAsync(Context, null, roles, endpoint?.DisplayName);
     }
 
     /// <inheritdoc />

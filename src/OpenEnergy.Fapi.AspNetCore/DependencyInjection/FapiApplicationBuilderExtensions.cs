@@ -1,4 +1,5 @@
 using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.Validation;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -16,7 +17,24 @@ public static class FapiApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
-        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []));
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []), (IReadOnlyList<FapiRoleRequirement>)[]);
+    }
+
+    /// <summary>
+    /// As <see cref="UseOpenEnergyFapi(IApplicationBuilder, string[])"/>, with directory-role requirements for this
+    /// branch: the client certificate must meet every one (each "any of"); they replace
+    /// <c>OpenEnergy:Fapi:AcceptedRoles</c> here. A certificate without them gets 403 <c>access_denied</c>.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <param name="scopes">The scopes every request needs (all of them); empty for "any valid token".</param>
+    /// <param name="roles">The role requirements (all must hold).</param>
+    public static IApplicationBuilder UseOpenEnergyFapi(this IApplicationBuilder app, IReadOnlyList<string> scopes, params FapiRoleRequirement[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(scopes);
+        ArgumentNullException.ThrowIfNull(roles);
+        FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, scopes, (IReadOnlyList<FapiRoleRequirement>)roles);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class FapiCaller
         ArgumentNullException.ThrowIfNull(context);
         if (context.GetEndpoint()?.Metadata.GetMetadata<FapiRequirementMetadata>() is { Pipeline: { } pipeline } requirement)
         {
-            FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement.Scopes);
+            FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement.Scopes, requirement.Roles, requirement.Resource);
             return new FapiCaller(verdict, pipeline.Begin(context).InteractionId);
         }
 

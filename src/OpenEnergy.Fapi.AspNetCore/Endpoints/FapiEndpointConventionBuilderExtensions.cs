@@ -30,6 +30,9 @@ public static class FapiEndpointConventionBuilderExtensions
         // wraps it, so it runs first.
         builder.Finally(endpoint =>
         {
+            // Every convention has run: the endpoint's own and its groups' role requirements are all in place.
+            requirement.Roles = FapiRoleRequirementMetadata.Of(new Endpoint(null, new EndpointMetadataCollection(endpoint.Metadata), null));
+            requirement.Resource = endpoint.DisplayName;
             RequestDelegate endpointDelegate = endpoint.RequestDelegate
                 ?? throw new InvalidOperationException($"RequireFapi needs an endpoint with a request delegate ('{endpoint.DisplayName}' has none).");
             endpoint.RequestDelegate = context => GuardAsync(requirement, context, endpointDelegate);
@@ -37,9 +40,27 @@ public static class FapiEndpointConventionBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Requires the client certificate to carry at least one of <paramref name="anyOf"/> (IB1 directory roles). On
+    /// an endpoint or a group; several on one endpoint must all hold ("role X, and one of Y or Z" is two calls), and
+    /// together they replace <c>OpenEnergy:Fapi:AcceptedRoles</c> there. Checked after the token and its scopes; a
+    /// certificate without one of the roles gets 403 <c>access_denied</c>. Needs FAPI validation on the endpoint
+    /// (<c>RequireFapi</c>, or the authentication scheme).
+    /// </summary>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <param name="anyOf">The roles accepted (at least one, compared exactly).</param>
+    public static TBuilder RequireFapiRole<TBuilder>(this TBuilder builder, params string[] anyOf)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var metadata = new FapiRoleRequirementMetadata(new FapiRoleRequirement(anyOf));
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
+
     private static async Task GuardAsync(FapiRequirementMetadata requirement, HttpContext context, RequestDelegate endpointDelegate)
     {
-        FapiVerdict verdict = await requirement.Pipeline!.ValidateAsync(context, requirement.Scopes);
+        FapiVerdict verdict = await requirement.Pipeline!.ValidateAsync(context, requirement.Scopes, requirement.Roles, requirement.Resource);
         if (!verdict.Succeeded)
         {
             await requirement.Pipeline.WriteFailureAsync(context, verdict.Failure);

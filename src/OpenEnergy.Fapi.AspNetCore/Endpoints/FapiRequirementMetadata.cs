@@ -22,6 +22,12 @@ public sealed class FapiRequirementMetadata
     /// <summary>The scopes needed, or <see langword="null"/> for none.</summary>
     public IReadOnlyList<string>? Scopes { get; }
 
+    /// <summary>The endpoint's directory-role requirements (from <c>RequireFapiRole</c>), set when the endpoint is built.</summary>
+    internal IReadOnlyList<Validation.FapiRoleRequirement>? Roles { get; set; }
+
+    /// <summary>The endpoint's name, for log entries.</summary>
+    internal string? Resource { get; set; }
+
     /// <summary>The application's pipeline, set when the endpoint is built.</summary>
     internal Http.FapiHttpPipeline? Pipeline { get; set; }
 }

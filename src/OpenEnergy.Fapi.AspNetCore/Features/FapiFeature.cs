@@ -21,6 +21,9 @@ internal sealed class FapiFeature : IFapiFeature, IFapiClientCertificateFeature
     /// <summary>The scopes <see cref="Verdict"/> was reached for.</summary>
     public IReadOnlyList<string>? VerdictScopes { get; set; }
 
+    /// <summary>The role requirements <see cref="Verdict"/> was given.</summary>
+    public IReadOnlyList<OpenEnergy.Fapi.Validation.FapiRoleRequirement>? VerdictRoles { get; set; }
+
     /// <summary>Whether a verdict of this request succeeded already (its hooks and access log have run).</summary>
     public bool Accepted { get; set; }
 

@@ -66,18 +66,21 @@ internal sealed class FapiHttpPipeline
         return feature;
     }
 
-    /// <summary>Validates the request once per set of scopes; later calls with the same scopes reuse the verdict.</summary>
-    public async ValueTask<FapiVerdict> ValidateAsync(HttpContext context, IReadOnlyList<string>? scopes)
+    /// <summary>
+    /// Validates the request once per set of requirements; later calls with the same scopes and roles reuse the
+    /// verdict. <paramref name="roles"/> null means <c>AcceptedRoles</c>.
+    /// </summary>
+    public async ValueTask<FapiVerdict> ValidateAsync(HttpContext context, IReadOnlyList<string>? scopes, IReadOnlyList<FapiRoleRequirement>? roles = null, string? resource = null)
     {
         FapiFeature feature = Begin(context);
-        if (feature.Verdict is { } known && ReferenceEquals(feature.VerdictScopes, scopes))
+        if (feature.Verdict is { } known && ReferenceEquals(feature.VerdictScopes, scopes) && ReferenceEquals(feature.VerdictRoles, roles))
         {
             return known;
         }
 
         var exchange = new HttpContextExchange(context);
         feature.Certificate ??= await _gate.GetCertificateAsync(exchange);
-        FapiVerdict verdict = await _gate.ValidateAsync(exchange, feature.Certificate.Value, feature.InteractionId, scopes);
+        FapiVerdict verdict = await _gate.ValidateAsync(exchange, feature.Certificate.Value, feature.InteractionId, scopes, roles, resource ?? context.Request.Path.Value);
         // The hooks and the access log run once per request, however many entry points judge it.
         bool first = !feature.Accepted;
         if (verdict.Succeeded && first && _options.Events.HasValidatedHook)
@@ -98,6 +101,7 @@ internal sealed class FapiHttpPipeline
         feature.Accepted |= verdict.Succeeded;
         feature.Verdict = verdict;
         feature.VerdictScopes = scopes;
+        feature.VerdictRoles = roles;
         return verdict;
     }
 

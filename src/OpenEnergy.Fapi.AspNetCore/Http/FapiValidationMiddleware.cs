@@ -10,12 +10,14 @@ internal sealed class FapiValidationMiddleware
     private readonly RequestDelegate _next;
     private readonly FapiHttpPipeline _pipeline;
     private readonly IReadOnlyList<string>? _scopes;
+    private readonly IReadOnlyList<FapiRoleRequirement>? _roles;
 
-    public FapiValidationMiddleware(RequestDelegate next, FapiHttpPipeline pipeline, IReadOnlyList<string>? scopes)
+    public FapiValidationMiddleware(RequestDelegate next, FapiHttpPipeline pipeline, IReadOnlyList<string>? scopes, IReadOnlyList<FapiRoleRequirement>? roles)
     {
         _next = next;
         _pipeline = pipeline;
         _scopes = scopes is { Count: > 0 } ? scopes : null;
+        _roles = roles is { Count: > 0 } ? roles : null;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -23,7 +25,7 @@ internal sealed class FapiValidationMiddleware
         FapiFeature feature = _pipeline.Begin(context, out bool created);
         // Without UseFapiHeaders before it, this middleware opens the request's logging scope itself.
         using IDisposable? scope = created ? _pipeline.Gate.BeginScope(feature.InteractionId) : null;
-        FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes);
+        FapiVerdict verdict = await _pipeline.ValidateAsync(context, _scopes, _roles);
         if (!verdict.Succeeded)
         {
             await _pipeline.WriteFailureAsync(context, verdict.Failure);

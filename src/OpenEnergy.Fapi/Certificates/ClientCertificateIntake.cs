@@ -65,7 +65,7 @@ public sealed class ClientCertificateIntake
         {
             ConnectionCertificate known = _connections.GetValue(connectionCertificate, _judge);
             return known.Trusted
-                ? new PresentedCertificate(known.Thumbprint, ClientCertificateSource.TlsConnection, connectionCertificate)
+                ? new PresentedCertificate(known.Details.Thumbprint, ClientCertificateSource.TlsConnection, connectionCertificate, details: known.Details)
                 : PresentedCertificate.None;
         }
 
@@ -74,9 +74,9 @@ public sealed class ClientCertificateIntake
             return PresentedCertificate.None;
         }
 
-        if (_forwarded.TryRead(header, verify, remoteAddress, isUnixSocket, out CertificateThumbprint thumbprint))
+        if (_forwarded.TryReadCertificate(header, verify, remoteAddress, isUnixSocket, out DirectoryCertificate? forwarded))
         {
-            return new PresentedCertificate(thumbprint, ClientCertificateSource.TrustedProxyHeader, forwardedHeader: header[0], forwardedFormat: _forwarded.Format);
+            return new PresentedCertificate(forwarded.Thumbprint, ClientCertificateSource.TrustedProxyHeader, forwardedHeader: header[0], forwardedFormat: _forwarded.Format, details: forwarded);
         }
 
         if (!_forwarded.IsTrustedProxy(remoteAddress, isUnixSocket))
@@ -89,15 +89,16 @@ public sealed class ClientCertificateIntake
 
     private ConnectionCertificate Judge(X509Certificate2 certificate)
     {
-        CertificateThumbprint thumbprint = CertificateThumbprint.FromCertificate(certificate);
+        // Once per connection: the thumbprint and what the certificate says, from its DER.
+        DirectoryCertificate details = DirectoryCertificate.Parse(certificate.RawDataMemory.Span, CertificateThumbprint.FromCertificate(certificate));
         bool trusted = _connectionTrust?.IsTrusted(certificate) ?? true;
         if (!trusted)
         {
-            _logger.UntrustedConnectionCertificate(thumbprint.ToString());
+            _logger.UntrustedConnectionCertificate(details.Thumbprint.ToString());
         }
 
-        return new ConnectionCertificate(thumbprint, trusted);
+        return new ConnectionCertificate(details, trusted);
     }
 
-    private sealed record ConnectionCertificate(CertificateThumbprint Thumbprint, bool Trusted);
+    private sealed record ConnectionCertificate(DirectoryCertificate Details, bool Trusted);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -62,7 +63,23 @@ public sealed class ForwardedCertificateReader : IDisposable
     /// <param name="thumbprint">The thumbprint when the method returns <see langword="true"/>.</param>
     public bool TryRead(StringValues header, StringValues verify, IPAddress? remoteAddress, bool isUnixSocket, out CertificateThumbprint thumbprint)
     {
-        thumbprint = default;
+        bool read = TryReadCertificate(header, verify, remoteAddress, isUnixSocket, out DirectoryCertificate? certificate);
+        thumbprint = read ? certificate!.Thumbprint : default;
+        return read;
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead(StringValues, StringValues, IPAddress?, bool, out CertificateThumbprint)"/>, with what the
+    /// certificate says (roles, application, URI SANs), read once per distinct header value.
+    /// </summary>
+    /// <param name="header">Every value of <see cref="HeaderName"/>.</param>
+    /// <param name="verify">Every value of <see cref="VerifyHeaderName"/> (ignored when none is configured).</param>
+    /// <param name="remoteAddress">The connection's peer address.</param>
+    /// <param name="isUnixSocket">Whether the connection came over a UNIX domain socket.</param>
+    /// <param name="certificate">The certificate's thumbprint and details when the method returns <see langword="true"/>.</param>
+    public bool TryReadCertificate(StringValues header, StringValues verify, IPAddress? remoteAddress, bool isUnixSocket, [NotNullWhen(true)] out DirectoryCertificate? certificate)
+    {
+        certificate = null;
         if (HeaderName is null || header.Count != 1 || !_trustedProxies.IsTrusted(remoteAddress, isUnixSocket))
         {
             return false;
@@ -83,21 +100,23 @@ public sealed class ForwardedCertificateReader : IDisposable
         // values cannot be crafted to collide, and compares it whole.
         if (_memo.TryGetValue(value, out object? known))
         {
-            if (known is CertificateThumbprint remembered)
-            {
-                thumbprint = remembered;
-                return true;
-            }
-
-            return false;
+            certificate = known as DirectoryCertificate;
+            return certificate is not null;
         }
 
-        bool decoded = ForwardedCertificateDecoder.TryGetThumbprint(value, Format, out thumbprint);
+        if (ForwardedCertificateDecoder.TryGetThumbprint(value, Format, out CertificateThumbprint thumbprint))
+        {
+            // An XFCC element may carry the hash alone: then there is nothing more to read.
+            certificate = ForwardedCertificateDecoder.TryDecodeLeaf(value, Format, out byte[] der)
+                ? DirectoryCertificate.Parse(der, thumbprint)
+                : DirectoryCertificate.FromThumbprint(thumbprint);
+        }
+
         // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.
         using ICacheEntry entry = _memo.CreateEntry(value);
-        entry.Value = decoded ? thumbprint : false;
+        entry.Value = certificate ?? (object)false;
         entry.Size = 1 + (value.Length / CharactersPerUnit);
-        return decoded;
+        return certificate is not null;
     }
 
     /// <summary>The number of memoized header values (for tests).</summary>

@@ -16,8 +16,10 @@ public readonly struct PresentedCertificate
     /// <param name="connectionCertificate">The TLS connection's certificate object, for <see cref="ClientCertificateSource.TlsConnection"/>.</param>
     /// <param name="forwardedHeader">The trusted proxy's header value, for <see cref="ClientCertificateSource.TrustedProxyHeader"/>.</param>
     /// <param name="forwardedFormat">The header's encoding, as configured (so the object is decoded exactly as the thumbprint was).</param>
-    public PresentedCertificate(CertificateThumbprint? thumbprint, ClientCertificateSource source, X509Certificate2? connectionCertificate = null, string? forwardedHeader = null, ForwardedCertificateFormat forwardedFormat = ForwardedCertificateFormat.Auto)
+    /// <param name="details">What the certificate says (roles, application, URI SANs), read once per certificate.</param>
+    public PresentedCertificate(CertificateThumbprint? thumbprint, ClientCertificateSource source, X509Certificate2? connectionCertificate = null, string? forwardedHeader = null, ForwardedCertificateFormat forwardedFormat = ForwardedCertificateFormat.Auto, DirectoryCertificate? details = null)
     {
+        Details = thumbprint is null ? null : details;
         _forwardedFormat = forwardedFormat;
         Thumbprint = thumbprint;
         Source = thumbprint is null ? ClientCertificateSource.None : source;
@@ -30,6 +32,9 @@ public readonly struct PresentedCertificate
 
     /// <summary>The thumbprint, or <see langword="null"/> when the request has no usable certificate.</summary>
     public CertificateThumbprint? Thumbprint { get; }
+
+    /// <summary>What the certificate says (directory roles, application, member, URI SANs), when read.</summary>
+    public DirectoryCertificate? Details { get; }
 
     /// <summary>Where the certificate came from.</summary>
     public ClientCertificateSource Source { get; }

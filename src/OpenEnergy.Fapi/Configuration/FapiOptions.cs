@@ -13,6 +13,37 @@ public sealed class FapiOptions
     public const string SectionName = "OpenEnergy:Fapi";
 
     /// <summary>
+    /// Which scheme's defaults apply: <see cref="FapiProfile.OpenEnergy"/> (default) or <see cref="FapiProfile.Ib1"/>
+    /// (<see cref="ClientIdBinding"/> <c>CertificateUriSan</c>, <see cref="TlsProtocols"/> <c>Tls13</c>, and a role
+    /// requirement on every protected endpoint). A key set explicitly wins over the profile's default.
+    /// </summary>
+    public FapiProfile Profile { get; set; } = FapiProfile.OpenEnergy;
+
+    /// <summary>
+    /// How the token's <c>client_id</c> must match the client certificate; unset means the profile's default
+    /// (<c>None</c> for Open Energy, <c>CertificateUriSan</c> for IB1).
+    /// </summary>
+    public ClientIdBinding? ClientIdBinding { get; set; }
+
+    /// <summary>TLS versions for Kestrel's mutual TLS; unset means the profile's default (<c>Tls12AndTls13</c> for Open Energy, <c>Tls13</c> for IB1).</summary>
+    public FapiTlsProtocols? TlsProtocols { get; set; }
+
+    /// <summary>
+    /// Directory roles accepted by default on every protected endpoint: the client certificate must carry at least
+    /// one (IB1 roles extension). An endpoint's own role requirement replaces this list. A configured list replaces
+    /// the default, which is empty (no role check, except that the IB1 profile refuses endpoints without any).
+    /// </summary>
+    public IList<string> AcceptedRoles { get; } = [];
+
+    /// <summary>The client-id binding in force: the explicit setting, else the profile's default.</summary>
+    internal ClientIdBinding EffectiveClientIdBinding
+        => ClientIdBinding ?? (Profile == FapiProfile.Ib1 ? Configuration.ClientIdBinding.CertificateUriSan : Configuration.ClientIdBinding.None);
+
+    /// <summary>The TLS versions in force: the explicit setting, else the profile's default.</summary>
+    internal FapiTlsProtocols EffectiveTlsProtocols
+        => TlsProtocols ?? (Profile == FapiProfile.Ib1 ? FapiTlsProtocols.Tls13 : FapiTlsProtocols.Tls12AndTls13);
+
+    /// <summary>
     /// The authorization server's base URL: <c>{Issuer}/.well-known/openid-configuration</c> is its discovery
     /// document. Required; <c>https</c> unless <see cref="AllowInsecureHttp"/> is set.
     /// </summary>

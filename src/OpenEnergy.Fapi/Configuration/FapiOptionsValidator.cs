@@ -101,6 +101,29 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
             failures.Add($"{Prefix}MaxConcurrentIntrospectionsPerClient must be at least 1; it is {options.MaxConcurrentIntrospectionsPerClient}.");
         }
 
+        if (!Enum.IsDefined(options.Profile))
+        {
+            failures.Add($"{Prefix}Profile must be OpenEnergy or Ib1.");
+        }
+
+        if (options.ClientIdBinding is { } binding && !Enum.IsDefined(binding))
+        {
+            failures.Add($"{Prefix}ClientIdBinding must be None or CertificateUriSan.");
+        }
+
+        if (options.TlsProtocols is { } protocols && !Enum.IsDefined(protocols))
+        {
+            failures.Add($"{Prefix}TlsProtocols must be Tls12AndTls13 or Tls13.");
+        }
+
+        for (int i = 0; i < options.AcceptedRoles.Count; i++)
+        {
+            if (Validation.FapiRoleRequirement.CheckRole(options.AcceptedRoles[i]) is { } problem)
+            {
+                failures.Add($"{Prefix}AcceptedRoles:{i}: {problem}");
+            }
+        }
+
         if (!Enum.IsDefined(options.AuthorizationServerTrust))
         {
             failures.Add($"{Prefix}AuthorizationServerTrust must be SystemAndBundle or BundleOnly.");

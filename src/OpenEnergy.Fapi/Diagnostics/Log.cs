@@ -62,4 +62,10 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Warning, "A shared-cache entry for token #{TokenHash} failed its integrity check ({Problem}) and was ignored; {HeldBack} more since the last report. Check that every instance has the same OpenEnergy:Fapi:SharedCache:IntegrityKey, and who can write to the store")]
     public static partial void SharedCacheEntryRejected(this ILogger logger, string tokenHash, string problem, int heldBack);
+
+    [LoggerMessage(19, LogLevel.Error, "The IB1 profile requires a role requirement on every protected resource, and {Resource} has none (neither its own nor OpenEnergy:Fapi:AcceptedRoles): refused with 403 access_denied. Give it RequireFapiRole(...) or set AcceptedRoles")]
+    public static partial void NoRoleRequirement(this ILogger logger, string resource);
+
+    [LoggerMessage(20, LogLevel.Warning, "OpenEnergy:Fapi:Profile is Ib1 and OpenEnergy:Fapi:AcceptedRoles is empty: every protected endpoint without a role requirement of its own will refuse every request (403 access_denied)")]
+    public static partial void Ib1WithoutAcceptedRoles(this ILogger logger);
 }

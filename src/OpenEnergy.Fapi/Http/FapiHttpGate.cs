@@ -103,7 +103,9 @@ public sealed class FapiHttpGate
     /// <param name="certificate">Its certificate, from <see cref="GetCertificateAsync"/>.</param>
     /// <param name="interactionId">Its interaction id, from <see cref="Begin"/>.</param>
     /// <param name="scopes">The scopes needed (all of them), or <see langword="null"/>.</param>
-    public async ValueTask<FapiVerdict> ValidateAsync<TExchange>(TExchange exchange, PresentedCertificate certificate, string interactionId, IReadOnlyList<string>? scopes)
+    /// <param name="roles">The resource's directory-role requirements (all must hold), or <see langword="null"/> for <c>AcceptedRoles</c>.</param>
+    /// <param name="resource">The resource, for log entries.</param>
+    public async ValueTask<FapiVerdict> ValidateAsync<TExchange>(TExchange exchange, PresentedCertificate certificate, string interactionId, IReadOnlyList<string>? scopes, IReadOnlyList<FapiRoleRequirement>? roles = null, string? resource = null)
         where TExchange : IFapiHttpExchange
     {
         ArgumentNullException.ThrowIfNull(exchange);
@@ -113,7 +115,10 @@ public sealed class FapiHttpGate
             Authorization = authorization,
             AccessTokenInQueryOrBody = await AccessTokenParameter.IsPresentAsync(exchange, authorization).ConfigureAwait(false),
             ClientCertificate = certificate.Thumbprint,
+            ClientCertificateDetails = certificate.Details,
             RequiredScopes = scopes is { Count: > 0 } ? scopes : null,
+            RequiredRoles = roles,
+            Resource = resource,
             InteractionId = interactionId,
         };
 

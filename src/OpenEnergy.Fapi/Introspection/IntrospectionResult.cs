@@ -89,8 +89,17 @@ public sealed class IntrospectionResult
     private FapiConsumer? _consumer;
 
     /// <summary>The consumer identity of an accepted request, built once per cached answer.</summary>
-    internal FapiConsumer GetConsumer(CertificateThumbprint presented)
-        => _consumer ??= new FapiConsumer(this, presented);
+    internal FapiConsumer GetConsumer(CertificateThumbprint presented, DirectoryCertificate? details)
+    {
+        // One per answer as a rule: the token is bound to one certificate, whose details are memoized objects.
+        FapiConsumer? consumer = _consumer;
+        if (consumer is null || !ReferenceEquals(consumer.Certificate, details))
+        {
+            _consumer = consumer = new FapiConsumer(this, presented, details);
+        }
+
+        return consumer;
+    }
 
     private static readonly IReadOnlyDictionary<string, JsonElement> EmptyMembers = new Dictionary<string, JsonElement>();
 }

@@ -7,10 +7,11 @@ namespace OpenEnergy.Fapi.Validation;
 /// <summary>Who made an accepted request: the facts about the consumer that provider policy may use.</summary>
 public sealed class FapiConsumer
 {
-    internal FapiConsumer(IntrospectionResult introspection, CertificateThumbprint certificate)
+    internal FapiConsumer(IntrospectionResult introspection, CertificateThumbprint certificate, DirectoryCertificate? details)
     {
         Introspection = introspection;
         CertificateThumbprint = certificate;
+        Certificate = details;
     }
 
     /// <summary>The consumer's <c>client_id</c>.</summary>
@@ -33,6 +34,12 @@ public sealed class FapiConsumer
 
     /// <summary>The thumbprint of the certificate the consumer presented (and the token is bound to).</summary>
     public CertificateThumbprint CertificateThumbprint { get; }
+
+    /// <summary>
+    /// What the presented certificate says (directory roles, application, member, URI SANs), when the host gave
+    /// it (the adapters always do).
+    /// </summary>
+    public DirectoryCertificate? Certificate { get; }
 
     /// <summary>The whole introspection answer.</summary>
     public IntrospectionResult Introspection { get; }

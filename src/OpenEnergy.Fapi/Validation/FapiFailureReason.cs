@@ -68,4 +68,19 @@ public enum FapiFailureReason
     /// under way (429 <c>too_many_requests</c> with <c>Retry-After</c>, no challenge); no call was made.
     /// </summary>
     TooManyIntrospections,
+
+    /// <summary>
+    /// The token's <c>client_id</c> is not one of the client certificate's URI subject alternative names, with
+    /// <c>ClientIdBinding = CertificateUriSan</c> (401 <c>invalid_token</c>).
+    /// </summary>
+    ClientIdNotBoundToCertificate,
+
+    /// <summary>The client certificate has none of the directory roles a role requirement accepts (403 <c>access_denied</c>).</summary>
+    MissingDirectoryRole,
+
+    /// <summary>
+    /// The IB1 profile requires a role requirement on every protected endpoint and this one has none, neither its
+    /// own nor <c>AcceptedRoles</c> (403 <c>access_denied</c>; fail closed, logged as an error).
+    /// </summary>
+    NoRoleRequirement,
 }

@@ -12,6 +12,7 @@ public sealed class FapiFailures
 {
     private const string InvalidRequest = "invalid_request";
     private const string InvalidToken = "invalid_token";
+    private const string AccessDeniedError = "access_denied";
 
     private readonly Dictionary<FapiFailureReason, FapiFailure> _byReason;
     private readonly string _realm;
@@ -41,6 +42,8 @@ public sealed class FapiFailures
             new(FapiFailureReason.WrongTokenType, 401, InvalidToken, "the token is not a bearer access token", _realm),
             new(FapiFailureReason.TokenNotCertificateBound, 401, InvalidToken, "the token is not bound to a client certificate", _realm),
             new(FapiFailureReason.CertificateMismatch, 401, InvalidToken, "the token is bound to another client certificate", _realm),
+            new(FapiFailureReason.ClientIdNotBoundToCertificate, 401, InvalidToken, "the token was issued to another application than the client certificate's", _realm),
+            new(FapiFailureReason.NoRoleRequirement, 403, AccessDeniedError, "this resource has no role requirement", _realm),
             new(FapiFailureReason.DpopBoundToken, 401, InvalidToken, "the token is bound to a DPoP key, not to a client certificate", _realm),
             new(FapiFailureReason.AuthorizationServerUnavailable, 503, "temporarily_unavailable", "the authorization server could not be reached", _realm, retryAfter: o.RetryAfter),
             new(FapiFailureReason.TooManyIntrospections, 429, "too_many_requests", "too many new tokens from this client at once; retry later", _realm, retryAfter: o.RetryAfter),
@@ -57,8 +60,16 @@ public sealed class FapiFailures
     public FapiFailure InsufficientScope(IEnumerable<string> requiredScopes)
         => new(FapiFailureReason.InsufficientScope, 403, "insufficient_scope", "the token lacks a required scope", _realm, string.Join(' ', requiredScopes));
 
+    /// <summary>403 <c>access_denied</c>: the client certificate has none of the roles <paramref name="requirement"/> accepts, named in the description.</summary>
+    /// <param name="requirement">The unmet requirement.</param>
+    public FapiFailure MissingRole(FapiRoleRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(requirement);
+        return requirement.Refusal ??= new(FapiFailureReason.MissingDirectoryRole, 403, AccessDeniedError, "the client certificate has none of the accepted roles: " + string.Join(' ', requirement.AnyOf), _realm);
+    }
+
     /// <summary>403 <c>access_denied</c>: the provider's own policy refused the caller.</summary>
     /// <param name="description">A generic description for the client (nothing about the consumer).</param>
     public FapiFailure AccessDenied(string? description)
-        => new(FapiFailureReason.PolicyRejected, 403, "access_denied", string.IsNullOrWhiteSpace(description) || !Headers.WwwAuthenticateHeader.IsQuotableText(description) ? "refused by provider policy" : description, _realm);
+        => new(FapiFailureReason.PolicyRejected, 403, AccessDeniedError, string.IsNullOrWhiteSpace(description) || !Headers.WwwAuthenticateHeader.IsQuotableText(description) ? "refused by provider policy" : description, _realm);
 }

@@ -23,6 +23,9 @@ internal sealed class FapiValidator : IFapiValidator
     private readonly byte[] _keyPrefix;
     private readonly TimeSpan _clockSkew;
     private readonly StringComparison _scopeComparison;
+    private readonly bool _clientIdBoundToUriSan;
+    private readonly bool _rolesMandatory;
+    private readonly IReadOnlyList<FapiRoleRequirement>? _acceptedRoles;
 
     public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics)
     {
@@ -35,6 +38,13 @@ internal sealed class FapiValidator : IFapiValidator
         _keyPrefix = TokenHash.CreatePrefix(o.IntrospectionEndpoint ?? o.Issuer, o.ClientId);
         _clockSkew = o.ClockSkew;
         _scopeComparison = o.CaseInsensitiveScopes ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _clientIdBoundToUriSan = o.EffectiveClientIdBinding == ClientIdBinding.CertificateUriSan;
+        _rolesMandatory = o.Profile == FapiProfile.Ib1;
+        _acceptedRoles = o.AcceptedRoles.Count == 0 ? null : [new FapiRoleRequirement([.. o.AcceptedRoles])];
+        if (_rolesMandatory && _acceptedRoles is null)
+        {
+            _logger.Ib1WithoutAcceptedRoles();
+        }
     }
 
     public ValueTask<FapiVerdict> ValidateAsync(FapiRequest request, CancellationToken cancellationToken = default)
@@ -97,9 +107,21 @@ internal sealed class FapiValidator : IFapiValidator
             return Reject(_failures[reason], request, presented, key, result);
         }
 
+        // The facts are believed only for the certificate they were read from.
+        DirectoryCertificate? details = request.ClientCertificateDetails is { } given && given.Thumbprint == presented ? given : null;
+        if (_clientIdBoundToUriSan && !IsUriSanOf(result.ClientId, details))
+        {
+            return Reject(_failures[FapiFailureReason.ClientIdNotBoundToCertificate], request, presented, key, result);
+        }
+
         if (!ScopeMatcher.ContainsAll(result.Scopes, request.RequiredScopes, _scopeComparison))
         {
             return Reject(_failures.InsufficientScope(request.RequiredScopes!), request, presented, key, result);
+        }
+
+        if (CheckRoles(request, details) is { } roleRefusal)
+        {
+            return Reject(roleRefusal, request, presented, key, result);
         }
 
         _metrics.Validated("accepted");
@@ -108,7 +130,51 @@ internal sealed class FapiValidator : IFapiValidator
             _logger.RequestAccepted(request.InteractionId, result.ClientId, result.OrganisationId, presented.ToString(), key.ToString());
         }
 
-        return FapiVerdict.Success(result.GetConsumer(presented));
+        return FapiVerdict.Success(result.GetConsumer(presented, details));
+    }
+
+    private static bool IsUriSanOf(string? clientId, DirectoryCertificate? details)
+    {
+        if (clientId is null || details is null)
+        {
+            return false;
+        }
+
+        foreach (string uri in details.UriSubjectAlternativeNames)
+        {
+            if (string.Equals(uri, clientId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The resource's own requirements replace AcceptedRoles; each must be met by at least one role.
+    private FapiFailure? CheckRoles(in FapiRequest request, DirectoryCertificate? details)
+    {
+        IReadOnlyList<FapiRoleRequirement>? requirements = request.RequiredRoles is { Count: > 0 } own ? own : _acceptedRoles;
+        if (requirements is null)
+        {
+            if (!_rolesMandatory)
+            {
+                return null;
+            }
+
+            _logger.NoRoleRequirement(request.Resource ?? "(unnamed resource)");
+            return _failures[FapiFailureReason.NoRoleRequirement];
+        }
+
+        foreach (FapiRoleRequirement requirement in requirements)
+        {
+            if (details is null || !details.HasAnyRole(requirement.AnyOf))
+            {
+                return _failures.MissingRole(requirement);
+            }
+        }
+
+        return null;
     }
 
     private FapiFailureReason? Check(IntrospectionResult result, CertificateThumbprint presented, DateTimeOffset now)
