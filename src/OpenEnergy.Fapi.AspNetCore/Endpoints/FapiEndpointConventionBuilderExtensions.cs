@@ -30,12 +30,16 @@ public static class FapiEndpointConventionBuilderExtensions
         // wraps it, so it runs first.
         builder.Finally(endpoint =>
         {
-            // Every convention has run: the endpoint's own and its groups' role requirements are all in place.
-            requirement.Roles = FapiRoleRequirementMetadata.Of(new Endpoint(null, new EndpointMetadataCollection(endpoint.Metadata), null));
-            requirement.Resource = endpoint.DisplayName;
+            // Every convention has run: the endpoint's own and its groups' role requirements are all in place, and
+            // this endpoint gets its own copy of the requirement carrying them.
+            FapiRequirementMetadata own = requirement.ForEndpoint(
+                FapiRoleRequirementMetadata.Of(new Endpoint(null, new EndpointMetadataCollection(endpoint.Metadata), null)),
+                endpoint.DisplayName);
+            endpoint.Metadata.Remove(requirement);
+            endpoint.Metadata.Add(own);
             RequestDelegate endpointDelegate = endpoint.RequestDelegate
                 ?? throw new InvalidOperationException($"RequireFapi needs an endpoint with a request delegate ('{endpoint.DisplayName}' has none).");
-            endpoint.RequestDelegate = context => GuardAsync(requirement, context, endpointDelegate);
+            endpoint.RequestDelegate = context => GuardAsync(own, context, endpointDelegate);
         });
         return builder;
     }

@@ -101,8 +101,22 @@ internal sealed class ProviderHost : IAsyncDisposable
             branch.UseOpenEnergyFapi("s1");
             branch.Run(context => context.Response.WriteAsync("middleware:" + context.Features.Get<Features.IFapiFeature>()!.Consumer!.ClientId));
         });
+        // IB1 directory roles: an endpoint's own, a group's and an endpoint's together, a middleware branch.
+        app.MapGet("/roles/reader", (FapiCaller caller) => "roles:" + string.Join(',', caller.Consumer!.Certificate!.Roles)).RequireFapi("s1").RequireFapiRole("reader");
+        app.MapGet("/roles/writer", () => "writer").RequireFapi("s1").RequireFapiRole("writer");
+        Microsoft.AspNetCore.Routing.RouteGroupBuilder readers = app.MapGroup("/roles/group").RequireFapi("s1").RequireFapiRole("reader");
+        readers.MapGet("/auditor", () => "reader and auditor").RequireFapiRole("writer", "auditor");
+        readers.MapGet("/writer", () => "never").RequireFapiRole("writer");
+        app.Map("/mw-roles", branch =>
+        {
+            branch.UseOpenEnergyFapi(["s1"], new Validation.FapiRoleRequirement("reader"));
+            branch.Run(context => context.Response.WriteAsync("middleware roles"));
+        });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapGet("/authz-roles", (HttpContext context) => "claims:" + string.Join(',', context.User.FindAll(FapiClaimTypes.DirectoryRole).Select(c => c.Value)) + ";" + context.User.FindFirst(FapiClaimTypes.Application)?.Value)
+            .RequireAuthorization("s1").RequireFapiRole("reader");
+        app.MapGet("/authz-writer", () => "never").RequireAuthorization("s1").RequireFapiRole("writer");
         app.MapGet("/authz", (HttpContext context) => "authz:" + context.User.FindFirst(FapiClaimTypes.OrganisationId)!.Value).RequireAuthorization("s1");
         app.MapGet("/authz-s3", () => "never").RequireAuthorization(p => p.RequireFapiScope("s3"));
         app.MapControllers();
