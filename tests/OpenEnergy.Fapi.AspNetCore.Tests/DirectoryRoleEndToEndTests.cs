@@ -127,6 +127,24 @@ internal sealed class DirectoryRoleEndToEndTests : ProviderFixture
     }
 
     [Test]
+    public async Task AuthorizeWithAFapiRolePolicy_ServesAHolder_AndRefusesOthersWithAccessDenied()
+    {
+        using HttpResponseMessage served = await GetAsync(_host, "/authz-policy-readers", Reader);
+        using HttpResponseMessage refused = await GetAsync(_host, "/authz-policy-writers", Reader);
+
+        Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ResponseAssert.RefusedAsync(refused, HttpStatusCode.Forbidden, "access_denied");
+    }
+
+    [Test]
+    public async Task PolicyWithAScopeAndARole_BothUnmet_IsInsufficientScope_ScopesBeforeRoles()
+    {
+        using HttpResponseMessage response = await GetAsync(_host, "/authz-s3-writer", Reader);
+
+        await ResponseAssert.RefusedAsync(response, HttpStatusCode.Forbidden, "insufficient_scope", "s3");
+    }
+
+    [Test]
     public async Task ClientIdEqualToTheCertificatesUriSan_Is200()
     {
         using HttpResponseMessage response = await GetAsync(_bound, "/v1/data", Reader);

@@ -93,20 +93,21 @@ internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuth
         await _pipeline.RejectAsync(Context, verdict.Failure ?? _pipeline.Gate.Failures[FapiFailureReason.NoCredentials]);
     }
 
-    // The endpoint's RequireFapiRole requirements replace AcceptedRoles here too.
-    private ValueTask<FapiVerdict> ValidateAsync()
+    // The endpoint's scope policies and role requirements are judged here, in the spec's order (scopes, then
+    // roles); its RequireFapiRole and role policies replace AcceptedRoles.
+    private async ValueTask<FapiVerdict> ValidateAsync()
     {
         Microsoft.AspNetCore.Http.Endpoint? endpoint = Microsoft.AspNetCore.Http.EndpointHttpContextExtensions.GetEndpoint(Context);
-        IReadOnlyList<FapiRoleRequirement>? roles = endpoint?.Metadata.GetMetadata<Endpoints.FapiRequirementMetadata>() is { } requirement
-            ? requirement.Roles
-            : Endpoints.FapiRoleRequirementMetadata.Of(endpoint);
-        return _pipeline.ValidateAsync(Context, null, roles, endpoint?.DisplayName);
+        Authorization.EndpointFapiRequirements requirements = await Authorization.EndpointFapiRequirements.ForAsync(
+            endpoint,
+            Context.RequestServices.GetService(typeof(Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider)) as Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider);
+        return await _pipeline.ValidateAsync(Context, requirements.Scopes, requirements.Roles, endpoint?.DisplayName);
     }
 
     /// <inheritdoc />
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        // A scope policy left its refusal on the request; any other requirement that failed is the application's.
+        // A scope or role policy left its refusal on the request; any other requirement that failed is the application's.
         FapiFailure failure = Context.Features.Get<IFapiFeature>() is FapiFeature { PolicyFailure: { } scope }
             ? scope
             : _pipeline.Gate.Failures.AccessDenied("the caller is not allowed this resource");

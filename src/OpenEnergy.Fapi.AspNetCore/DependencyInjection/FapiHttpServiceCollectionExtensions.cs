@@ -30,6 +30,7 @@ public static class FapiHttpServiceCollectionExtensions
         services.TryAddSingleton<FapiHttpPipeline>();
         // Scope policies work with any registration; they are met only by a request FAPI validation accepted.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, FapiScopeAuthorizationHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, FapiRoleAuthorizationHandler>());
         return services;
     }
 

@@ -68,7 +68,7 @@ internal sealed class ProviderHost : IAsyncDisposable
         });
         builder.Services.AddOpenEnergyFapiHttp(http);
         builder.Services.AddAuthentication(FapiAuthenticationDefaults.AuthenticationScheme).AddOpenEnergyFapi();
-        builder.Services.AddAuthorization(o => o.AddFapiScopePolicy("s1", "s1"));
+        builder.Services.AddAuthorization(o => o.AddFapiScopePolicy("s1", "s1").AddFapiRolePolicy("readers", "reader").AddFapiRolePolicy("writers", "writer"));
         builder.Services.AddControllers().AddApplicationPart(typeof(ProviderHost).Assembly);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -117,6 +117,9 @@ internal sealed class ProviderHost : IAsyncDisposable
         app.MapGet("/authz-roles", (HttpContext context) => "claims:" + string.Join(',', context.User.FindAll(FapiClaimTypes.DirectoryRole).Select(c => c.Value)) + ";" + context.User.FindFirst(FapiClaimTypes.Application)?.Value)
             .RequireAuthorization("s1").RequireFapiRole("reader");
         app.MapGet("/authz-writer", () => "never").RequireAuthorization("s1").RequireFapiRole("writer");
+        app.MapGet("/authz-policy-readers", () => "readers policy").RequireAuthorization("s1", "readers");
+        app.MapGet("/authz-policy-writers", () => "never").RequireAuthorization("s1", "writers");
+        app.MapGet("/authz-s3-writer", () => "never").RequireAuthorization(p => p.RequireFapiScope("s3").RequireFapiRole("writer"));
         app.MapGet("/authz", (HttpContext context) => "authz:" + context.User.FindFirst(FapiClaimTypes.OrganisationId)!.Value).RequireAuthorization("s1");
         app.MapGet("/authz-s3", () => "never").RequireAuthorization(p => p.RequireFapiScope("s3"));
         app.MapControllers();

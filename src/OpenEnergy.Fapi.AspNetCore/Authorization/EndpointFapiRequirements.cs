@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using OpenEnergy.Fapi.AspNetCore.Endpoints;
+using OpenEnergy.Fapi.Validation;
+
+namespace OpenEnergy.Fapi.AspNetCore.Authorization;
+
+/// <summary>
+/// What an endpoint requires of a FAPI caller, as the authentication handler must apply it so the checks run in
+/// the spec's order (scopes, then roles): the scopes of its <see cref="FapiScopeRequirement"/>s, and its role
+/// requirements (<c>RequireFapiRole</c> metadata and <see cref="FapiRoleAuthorizationRequirement"/>s, together
+/// replacing <c>AcceptedRoles</c>). Worked out once per endpoint, so the same list objects come back each time and
+/// a request's verdict is reused across its entry points.
+/// </summary>
+internal sealed record EndpointFapiRequirements(IReadOnlyList<string>? Scopes, IReadOnlyList<FapiRoleRequirement>? Roles)
+{
+    private static readonly ConditionalWeakTable<Endpoint, EndpointFapiRequirements> Known = [];
+    private static readonly EndpointFapiRequirements None = new(null, null);
+
+    public static async ValueTask<EndpointFapiRequirements> ForAsync(Endpoint? endpoint, IAuthorizationPolicyProvider? policies)
+    {
+        if (endpoint is null)
+        {
+            return None;
+        }
+
+        if (Known.TryGetValue(endpoint, out EndpointFapiRequirements? known))
+        {
+            return known;
+        }
+
+        var requirements = new List<IAuthorizationRequirement>();
+        foreach (AuthorizationPolicy policy in endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>())
+        {
+            requirements.AddRange(policy.Requirements);
+        }
+
+        if (policies is not null)
+        {
+            foreach (IAuthorizeData data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
+            {
+                if (data.Policy is { } name && await policies.GetPolicyAsync(name).ConfigureAwait(false) is { } named)
+                {
+                    requirements.AddRange(named.Requirements);
+                }
+            }
+        }
+
+        var roles = new List<FapiRoleRequirement>();
+        if (endpoint.Metadata.GetMetadata<FapiRequirementMetadata>()?.Roles is { } declared)
+        {
+            roles.AddRange(declared);
+        }
+        else if (FapiRoleRequirementMetadata.Of(endpoint) is { } metadata)
+        {
+            roles.AddRange(metadata);
+        }
+
+        roles.AddRange(requirements.OfType<FapiRoleAuthorizationRequirement>().Select(r => r.Requirement));
+        string[] scopes = requirements.OfType<FapiScopeRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).ToArray();
+        var found = new EndpointFapiRequirements(scopes.Length == 0 ? null : scopes, roles.Count == 0 ? null : roles.Distinct().ToArray());
+        return Known.GetValue(endpoint, _ => found);
+    }
+}
