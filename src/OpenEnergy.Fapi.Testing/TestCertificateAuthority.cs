@@ -120,8 +120,17 @@ public sealed class TestCertificateAuthority : IDisposable
 
     /// <summary>Issues a TLS server certificate for the given host names, plus 127.0.0.1 and ::1.</summary>
     /// <param name="dnsNames">Host names; <c>localhost</c> when none are given.</param>
-    public X509Certificate2 IssueServerCertificate(params string[] dnsNames)
+    public X509Certificate2 IssueServerCertificate(params string[] dnsNames) => IssueServerCertificate(TestKeyAlgorithm.EcdsaP256, dnsNames);
+
+    /// <summary>
+    /// Issues a TLS server certificate with the given key type (RSA for TLS 1.2 with the FAPI cipher list, whose
+    /// suites are all RSA), for the given host names plus 127.0.0.1 and ::1.
+    /// </summary>
+    /// <param name="algorithm">The key type.</param>
+    /// <param name="dnsNames">Host names; <c>localhost</c> when none are given.</param>
+    public X509Certificate2 IssueServerCertificate(TestKeyAlgorithm algorithm, params string[] dnsNames)
     {
+        ArgumentNullException.ThrowIfNull(dnsNames);
         var san = new SubjectAlternativeNameBuilder();
         foreach (string name in dnsNames.Length == 0 ? ["localhost"] : dnsNames)
         {
@@ -130,7 +139,7 @@ public sealed class TestCertificateAuthority : IDisposable
 
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
-        return Issue($"CN={(dnsNames.Length == 0 ? "localhost" : dnsNames[0])}", ServerAuth, san.Build(), null, null, TestKeyAlgorithm.EcdsaP256);
+        return Issue($"CN={(dnsNames.Length == 0 ? "localhost" : dnsNames[0])}", ServerAuth, san.Build(), null, null, algorithm);
     }
 
     /// <summary>A self-signed client certificate that no test CA vouches for (a "foreign" certificate).</summary>

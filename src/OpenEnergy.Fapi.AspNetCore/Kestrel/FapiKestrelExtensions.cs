@@ -47,7 +47,7 @@ public static class FapiKestrelExtensions
 
     /// <summary>Applies the FAPI TLS settings to one set of HTTPS options.</summary>
     /// <param name="https">The HTTPS options.</param>
-    /// <param name="options">The validator options (for the CA bundle and revocation mode).</param>
+    /// <param name="options">The validator options (for the CA bundle, the revocation mode and the TLS versions).</param>
     public static void ConfigureFapiMutualTls(this HttpsConnectionAdapterOptions https, FapiOptions options)
     {
         ArgumentNullException.ThrowIfNull(https);
@@ -62,7 +62,8 @@ public static class FapiKestrelExtensions
             CertificateAuthorityBundle.Load(options.TrustedClientCaPath, nameof(FapiOptions.TrustedClientCaPath)),
             CustomRootTrust.ClientAuthentication,
             options.ClientCertificateRevocationMode);
-        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+        // IB1 asks for TLS 1.3 only (OpenEnergy:Fapi:TlsProtocols, or the Ib1 profile's default).
+        https.SslProtocols = options.EffectiveTlsProtocols == FapiTlsProtocols.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
         https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
         https.CheckCertificateRevocation = options.ClientCertificateRevocationMode != X509RevocationMode.NoCheck;
         https.ClientCertificateValidation = (certificate, chain, _) => trust.IsTrusted(certificate, chain?.ChainElements.Select(e => e.Certificate));

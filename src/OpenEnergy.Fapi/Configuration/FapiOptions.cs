@@ -36,11 +36,11 @@ public sealed class FapiOptions
     public IList<string> AcceptedRoles { get; } = [];
 
     /// <summary>The client-id binding in force: the explicit setting, else the profile's default.</summary>
-    internal ClientIdBinding EffectiveClientIdBinding
+    public ClientIdBinding EffectiveClientIdBinding
         => ClientIdBinding ?? (Profile == FapiProfile.Ib1 ? Configuration.ClientIdBinding.CertificateUriSan : Configuration.ClientIdBinding.None);
 
     /// <summary>The TLS versions in force: the explicit setting, else the profile's default.</summary>
-    internal FapiTlsProtocols EffectiveTlsProtocols
+    public FapiTlsProtocols EffectiveTlsProtocols
         => TlsProtocols ?? (Profile == FapiProfile.Ib1 ? FapiTlsProtocols.Tls13 : FapiTlsProtocols.Tls12AndTls13);
 
     /// <summary>

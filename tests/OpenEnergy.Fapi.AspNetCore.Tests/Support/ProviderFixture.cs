@@ -25,9 +25,9 @@ internal abstract class ProviderFixture
         await Server.DisposeAsync();
     }
 
-    protected async Task<ProviderHost> StartHostAsync(CertificateIntake intake, Action<Configuration.FapiOptions>? configure = null, Action<FapiHttpOptions>? http = null)
+    protected async Task<ProviderHost> StartHostAsync(CertificateIntake intake, Action<Configuration.FapiOptions>? configure = null, Action<FapiHttpOptions>? http = null, X509Certificate2? serverCertificate = null)
     {
-        ProviderHost host = await ProviderHost.StartAsync(Server, intake, configure, http);
+        ProviderHost host = await ProviderHost.StartAsync(Server, intake, configure, http, serverCertificate);
         _owned.Add(host);
         return host;
     }

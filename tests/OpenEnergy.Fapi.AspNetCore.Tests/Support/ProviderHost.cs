@@ -50,7 +50,7 @@ internal sealed class ProviderHost : IAsyncDisposable
 
     public FakeLogCollector Logs { get; }
 
-    public static async Task<ProviderHost> StartAsync(FakeAuthorizationServer server, CertificateIntake intake, Action<FapiOptions>? configure = null, Action<FapiHttpOptions>? http = null)
+    public static async Task<ProviderHost> StartAsync(FakeAuthorizationServer server, CertificateIntake intake, Action<FapiOptions>? configure = null, Action<FapiHttpOptions>? http = null, X509Certificate2? serverCertificate = null)
     {
         var logs = new FakeLogCollector();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -77,7 +77,7 @@ internal sealed class ProviderHost : IAsyncDisposable
             {
                 kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
                 {
-                    https.ServerCertificate = TestDirectory.Server;
+                    https.ServerCertificate = serverCertificate ?? TestDirectory.Server;
                     https.ConfigureFapiMutualTls(kestrel.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<FapiOptions>>().Value);
                 }));
             }
