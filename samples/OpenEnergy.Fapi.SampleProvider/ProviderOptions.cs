@@ -31,6 +31,14 @@ public sealed class ProviderOptions
     /// <summary>Dev mode: the HTTPS port of the provider (0 picks a free one).</summary>
     public int DevPort { get; set; } = 5443;
 
+    /// <summary>
+    /// Per-dataset directory roles (IB1: a data source names the roles allowed to access it):
+    /// <c>Provider:DatasetRoles:&lt;name&gt;:0</c>, <c>:1</c>, … with the dataset name as in the URL, matched ignoring
+    /// case as configuration keys are. A certificate with any one of a dataset's roles may read it; datasets not
+    /// listed fall back to <c>OpenEnergy:Fapi:AcceptedRoles</c>.
+    /// </summary>
+    public Dictionary<string, string[]> DatasetRoles { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Files up to this size are served from memory (refreshed when they change); larger ones stream.</summary>
     public int InMemoryLimitBytes { get; set; } = 256 * 1024;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.SampleProvider;
 
@@ -6,9 +7,27 @@ namespace OpenEnergy.Fapi.SampleProvider;
 internal sealed class ProviderOptionsValidator : IValidateOptions<ProviderOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProviderOptions options)
-        => string.IsNullOrWhiteSpace(options.RequiredScope) && !options.AllowAnyScope
-            ? ValidateOptionsResult.Fail(
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.RequiredScope) && !options.AllowAnyScope)
+        {
+            failures.Add(
                 "Provider:RequiredScope is empty: set it to the scope your datasets need (e.g. energy:read), " +
-                "or set Provider:AllowAnyScope=true to serve any active bound token whatever its scopes.")
-            : ValidateOptionsResult.Success;
+                "or set Provider:AllowAnyScope=true to serve any active bound token whatever its scopes.");
+        }
+
+        foreach ((string dataset, string[] roles) in options.DatasetRoles)
+        {
+            try
+            {
+                _ = new FapiRoleRequirement(roles);
+            }
+            catch (ArgumentException ex)
+            {
+                failures.Add($"Provider:DatasetRoles:{dataset}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

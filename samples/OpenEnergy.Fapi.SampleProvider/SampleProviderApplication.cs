@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Validation;
 using OpenEnergy.Fapi.SampleProvider.Datasets;
 #if DEV_MODE
 using OpenEnergy.Fapi.SampleProvider.DevMode;
@@ -22,6 +23,9 @@ public sealed class SampleProviderApplication : IAsyncDisposable
 
     /// <summary>The scope dev mode requires and mints its token with.</summary>
     public const string DevScope = "energy:read";
+
+    /// <summary>The switch that sets <c>OpenEnergy:Fapi:Profile</c> (<c>--profile ib1</c>).</summary>
+    public const string ProfileSwitchName = "--profile";
 
 #if DEV_MODE
     private SampleProviderApplication(WebApplication app, DevEnvironment? dev)
@@ -47,12 +51,18 @@ public sealed class SampleProviderApplication : IAsyncDisposable
     /// <param name="configure">Adjusts the builder (tests add configuration here).</param>
     public static async Task<SampleProviderApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        string? profile = ProfileSwitch(ref args);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args.Where(a => a != DevSwitch).ToArray(),
             // Relative data folders and appsettings.json are found beside the app, whatever the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        if (profile is not null)
+        {
+            builder.Configuration["OpenEnergy:Fapi:Profile"] = profile;
+        }
+
         configure?.Invoke(builder);
         builder.Host.UseSystemd();
 
@@ -71,8 +81,15 @@ public sealed class SampleProviderApplication : IAsyncDisposable
                 builder.Configuration["Provider:RequiredScope"] = DevScope;
             }
 
-            dev = await DevEnvironment.StartAsync(provider.RequiredScope);
-            ConfigureDevMode(builder, dev, provider.DevPort);
+            bool ib1 = Enum.TryParse(fapiSection["Profile"], ignoreCase: true, out FapiProfile chosen) && chosen == FapiProfile.Ib1;
+            if (ib1 && fapiSection.GetSection("AcceptedRoles").GetChildren().All(c => string.IsNullOrEmpty(c.Value)))
+            {
+                // The dev consumer's certificate carries this role; every dataset accepts it unless told otherwise.
+                builder.Configuration["OpenEnergy:Fapi:AcceptedRoles:0"] = DevEnvironment.DevRole;
+            }
+
+            dev = await DevEnvironment.StartAsync(provider.RequiredScope, ib1);
+            ConfigureDevMode(builder, dev, provider.DevPort, ib1 ? FapiProfile.Ib1 : FapiProfile.OpenEnergy);
         }
 
         builder.Services.AddOpenEnergyFapi(fapiSection, o =>
@@ -159,7 +176,7 @@ public sealed class SampleProviderApplication : IAsyncDisposable
     }
 
 #if DEV_MODE
-    private static void ConfigureDevMode(WebApplicationBuilder builder, DevEnvironment dev, int port)
+    private static void ConfigureDevMode(WebApplicationBuilder builder, DevEnvironment dev, int port, FapiProfile profile)
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -167,7 +184,7 @@ public sealed class SampleProviderApplication : IAsyncDisposable
             ["OpenEnergy:Fapi:ClientId"] = "dev-provider",
             ["OpenEnergy:Fapi:TrustedClientCaPath"] = dev.CaPath,
         });
-        var tls = new FapiOptions { TrustedClientCaPath = dev.CaPath };
+        var tls = new FapiOptions { TrustedClientCaPath = dev.CaPath, Profile = profile };
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             void Https(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) => listen.UseHttps(https =>
@@ -189,6 +206,33 @@ public sealed class SampleProviderApplication : IAsyncDisposable
 
 #endif
 
+    // --profile ib1 (or --profile=ib1) is OpenEnergy:Fapi:Profile; taken out of the arguments the host reads.
+    private static string? ProfileSwitch(ref string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == ProfileSwitchName && i + 1 < args.Length)
+            {
+                string value = args[i + 1];
+                args = [.. args[..i], .. args[(i + 2)..]];
+                return value;
+            }
+
+            if (args[i].StartsWith(ProfileSwitchName + "=", StringComparison.Ordinal))
+            {
+                string value = args[i][(ProfileSwitchName.Length + 1)..];
+                args = [.. args[..i], .. args[(i + 1)..]];
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    // "/example" is the dataset "example"; anything else names no dataset.
+    private static string? DatasetName(PathString path)
+        => path.Value is ['/', .. var rest] && rest.Length > 0 && !rest.Contains('/', StringComparison.Ordinal) ? rest : null;
+
     private static void MapProvider(WebApplication app, ProviderOptions provider)
     {
         // Every response, public files included, carries Date and x-fapi-interaction-id.
@@ -206,7 +250,24 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         // Everything that is not a public file is validated before routing: an unknown dataset name tells an
         // unauthenticated caller nothing.
         string[] scopes = string.IsNullOrWhiteSpace(provider.RequiredScope) ? [] : provider.RequiredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        app.UseOpenEnergyFapi(scopes);
+        var datasetRoles = new Dictionary<string, IReadOnlyList<FapiRoleRequirement>>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string dataset, string[] roles) in provider.DatasetRoles)
+        {
+            // An invalid list stops start-up through ProviderOptionsValidator, with a message naming the key.
+            if (roles.Length > 0 && roles.All(r => !string.IsNullOrWhiteSpace(r)))
+            {
+                try
+                {
+                    datasetRoles[dataset] = [new FapiRoleRequirement(roles)];
+                }
+                catch (ArgumentException)
+                {
+                }
+            }
+        }
+
+        // A dataset's own roles replace OpenEnergy:Fapi:AcceptedRoles; the others fall back to it.
+        app.UseOpenEnergyFapi(scopes, context => DatasetName(context.Request.Path) is { } dataset && datasetRoles.TryGetValue(dataset, out var roles) ? roles : null);
 
         // Routing after static files and validation: a public file is not mistaken for a dataset name.
         app.UseRouting();

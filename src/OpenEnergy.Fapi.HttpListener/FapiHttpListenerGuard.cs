@@ -40,14 +40,27 @@ public sealed class FapiHttpListenerGuard
     /// <param name="context">The request.</param>
     /// <param name="requiredScopes">The scopes the resource needs (all of them).</param>
     /// <param name="cancellationToken">Stops waiting for a shared introspection (the request then ends with <see cref="OperationCanceledException"/>).</param>
-    public async ValueTask<FapiVerdict> ValidateAsync(HttpListenerContext context, IReadOnlyList<string>? requiredScopes = null, CancellationToken cancellationToken = default)
+    public ValueTask<FapiVerdict> ValidateAsync(HttpListenerContext context, IReadOnlyList<string>? requiredScopes, CancellationToken cancellationToken)
+        => ValidateAsync(context, requiredScopes, null, cancellationToken);
+
+    /// <summary>
+    /// Validates a request against the resource's scopes and directory-role requirements (all must hold;
+    /// <see langword="null"/> roles means <c>AcceptedRoles</c>). On success the verdict's consumer is yours and the
+    /// response is still open; on refusal the response has been written and closed. A client that went away never
+    /// makes this throw; the caller's own <paramref name="cancellationToken"/> does.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="requiredScopes">The scopes the resource needs (all of them).</param>
+    /// <param name="requiredRoles">The resource's role requirements, replacing <c>AcceptedRoles</c>.</param>
+    /// <param name="cancellationToken">Stops waiting for a shared introspection (the request then ends with <see cref="OperationCanceledException"/>).</param>
+    public async ValueTask<FapiVerdict> ValidateAsync(HttpListenerContext context, IReadOnlyList<string>? requiredScopes = null, IReadOnlyList<FapiRoleRequirement>? requiredRoles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         var exchange = new HttpListenerExchange(context, cancellationToken);
         string interactionId = _gate.Begin(exchange);
         using IDisposable? scope = _gate.BeginScope(interactionId);
         PresentedCertificate certificate = await _gate.GetCertificateAsync(exchange).ConfigureAwait(false);
-        FapiVerdict verdict = await _gate.ValidateAsync(exchange, certificate, interactionId, requiredScopes).ConfigureAwait(false);
+        FapiVerdict verdict = await _gate.ValidateAsync(exchange, certificate, interactionId, requiredScopes, requiredRoles, context.Request.Url?.AbsolutePath).ConfigureAwait(false);
         if (!verdict.Succeeded)
         {
             await _gate.WriteRefusalAsync(exchange, verdict.Failure).ConfigureAwait(false);

@@ -9,12 +9,22 @@ namespace OpenEnergy.Fapi.SampleProvider.DevMode;
 /// </summary>
 public sealed class DevEnvironment : IAsyncDisposable
 {
+    /// <summary>The directory role the dev consumer's IB1 certificate carries.</summary>
+    public const string DevRole = "dev-energy-data-reader";
+
     private const string ConsumerClientId = "dev-consumer";
 
-    private readonly TestCertificateAuthority _ca;
+    // Under IB1 the client id is the application's URL, which is also the certificate's URI SAN.
+    private const string Ib1ConsumerClientId = "https://dev.openenergy.example/applications/dev-consumer";
 
-    private DevEnvironment(string folder, TestCertificateAuthority ca, FakeAuthorizationServer server, X509Certificate2 serverCertificate, X509Certificate2 providerCertificate, string token)
+    private readonly TestCertificateAuthority _ca;
+    private readonly string _clientName;
+    private readonly string _clientId;
+
+    private DevEnvironment(string folder, TestCertificateAuthority ca, FakeAuthorizationServer server, X509Certificate2 serverCertificate, X509Certificate2 providerCertificate, string token, bool ib1)
     {
+        _clientName = ib1 ? "client-ib1" : "client";
+        _clientId = ib1 ? Ib1ConsumerClientId : ConsumerClientId;
         Folder = folder;
         _ca = ca;
         AuthorizationServer = server;
@@ -42,14 +52,15 @@ public sealed class DevEnvironment : IAsyncDisposable
     public string CaPath => Path.Combine(Folder, "ca.crt.pem");
 
     /// <summary>The dev consumer's certificate.</summary>
-    public string ClientCertificatePath => Path.Combine(Folder, "client.crt.pem");
+    public string ClientCertificatePath => Path.Combine(Folder, _clientName + ".crt.pem");
 
     /// <summary>The dev consumer's private key.</summary>
-    public string ClientKeyPath => Path.Combine(Folder, "client.key.pem");
+    public string ClientKeyPath => Path.Combine(Folder, _clientName + ".key.pem");
 
     /// <summary>Creates (or reuses) the key material and starts the fake authorization server.</summary>
     /// <param name="scope">The scope of the minted token.</param>
-    public static async Task<DevEnvironment> StartAsync(string? scope)
+    /// <param name="ib1">The IB1 profile: the consumer's certificate carries <see cref="DevRole"/> and its application URL.</param>
+    public static async Task<DevEnvironment> StartAsync(string? scope, bool ib1 = false)
     {
         string folder = FindFolder();
         Directory.CreateDirectory(folder);
@@ -61,7 +72,9 @@ public sealed class DevEnvironment : IAsyncDisposable
         TestCertificateAuthority ca = LoadOrCreateCa(folder);
         NarrowKeyFiles(folder);
         X509Certificate2 serverCertificate = LoadOrIssue(folder, "server", () => ca.IssueServerCertificate("localhost"));
-        X509Certificate2 clientCertificate = LoadOrIssue(folder, "client", () => ca.IssueClientCertificate(ConsumerClientId, "dev-organisation"));
+        X509Certificate2 clientCertificate = ib1
+            ? LoadOrIssue(folder, "client-ib1", () => ca.IssueIb1ClientCertificate(ConsumerClientId, [DevRole], Ib1ConsumerClientId, "dev-organisation"))
+            : LoadOrIssue(folder, "client", () => ca.IssueClientCertificate(ConsumerClientId, "dev-organisation"));
         X509Certificate2 providerCertificate = LoadOrIssue(folder, "provider", () => ca.IssueClientCertificate("dev-provider", "dev-provider-organisation"));
 
         FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions
@@ -71,8 +84,8 @@ public sealed class DevEnvironment : IAsyncDisposable
             DefaultScope = scope ?? "",
             TokenLifetime = TimeSpan.FromHours(1),
         });
-        string token = server.IssueToken(clientCertificate, string.IsNullOrEmpty(scope) ? null : scope, ConsumerClientId, TimeSpan.FromHours(1));
-        return new DevEnvironment(folder, ca, server, serverCertificate, providerCertificate, token);
+        string token = server.IssueToken(clientCertificate, string.IsNullOrEmpty(scope) ? null : scope, ib1 ? Ib1ConsumerClientId : ConsumerClientId, TimeSpan.FromHours(1));
+        return new DevEnvironment(folder, ca, server, serverCertificate, providerCertificate, token, ib1);
     }
 
     /// <summary>The lines a newcomer pastes into bash: fetch a token, fetch a CSV, see a refusal.</summary>
@@ -82,7 +95,7 @@ public sealed class DevEnvironment : IAsyncDisposable
         string tls = $"--cacert {Quote(CaPath)} --cert {Quote(ClientCertificatePath)} --key {Quote(ClientKeyPath)}";
         Uri data = new(providerBase, "example");
         yield return ("Fetch a token for the dev consumer (client_credentials over mutual TLS):",
-            $"curl -s {tls} -d grant_type=client_credentials -d client_id={ConsumerClientId} {AuthorizationServer.TokenEndpoint}");
+            $"curl -s {tls} -d grant_type=client_credentials -d client_id={_clientId} {AuthorizationServer.TokenEndpoint}");
         yield return ("Fetch a CSV with a token minted at start-up (valid for an hour):",
             $"curl -s {tls} -H 'Authorization: Bearer {Token}' {data}");
         yield return ("See a refusal (no token: 401 with a Bearer challenge):",

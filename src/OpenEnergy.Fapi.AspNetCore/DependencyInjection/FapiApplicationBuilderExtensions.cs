@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using OpenEnergy.Fapi.AspNetCore.Http;
 using OpenEnergy.Fapi.Validation;
 
@@ -6,6 +7,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds the FAPI middleware to a pipeline.</summary>
 public static class FapiApplicationBuilderExtensions
 {
+    private static readonly Func<HttpContext, IReadOnlyList<FapiRoleRequirement>?> NoRoles = _ => null;
+
     /// <summary>
     /// Validates every request that reaches this point (the whole app, or a branch made with <c>Map</c>/<c>UseWhen</c>)
     /// and refuses the ones that fail; also puts the FAPI headers on every response and the interaction id in
@@ -17,7 +20,7 @@ public static class FapiApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
-        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []), (IReadOnlyList<FapiRoleRequirement>)[]);
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []), NoRoles);
     }
 
     /// <summary>
@@ -34,7 +37,27 @@ public static class FapiApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentNullException.ThrowIfNull(roles);
         FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
-        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, scopes, (IReadOnlyList<FapiRoleRequirement>)roles);
+        IReadOnlyList<FapiRoleRequirement>? fixedRoles = roles.Length == 0 ? null : roles;
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, scopes, (Func<HttpContext, IReadOnlyList<FapiRoleRequirement>?>)(_ => fixedRoles));
+    }
+
+    /// <summary>
+    /// As <see cref="UseOpenEnergyFapi(IApplicationBuilder, string[])"/>, with directory-role requirements chosen
+    /// per request before routing, for a provider whose data sources each name the roles allowed to access them
+    /// (the IB1 catalogue): <paramref name="rolesFor"/> returns the request's requirements (all must hold), or
+    /// <see langword="null"/> for <c>OpenEnergy:Fapi:AcceptedRoles</c>. Return the same list object for the same
+    /// data source: a request's verdict is reused only for the same requirements.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <param name="scopes">The scopes every request needs (all of them); empty for "any valid token".</param>
+    /// <param name="rolesFor">The request's role requirements.</param>
+    public static IApplicationBuilder UseOpenEnergyFapi(this IApplicationBuilder app, IReadOnlyList<string> scopes, Func<HttpContext, IReadOnlyList<FapiRoleRequirement>?> rolesFor)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(scopes);
+        ArgumentNullException.ThrowIfNull(rolesFor);
+        FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, scopes, rolesFor);
     }
 
     /// <summary>
