@@ -24,6 +24,9 @@ public class HotPathBenchmarks
     private BenchmarkAuthorizationServer _environment = null!;
     private IFapiValidator _validator = null!;
     private ServiceProvider _sharedServices = null!;
+    private ServiceProvider _roleServices = null!;
+    private IFapiValidator _roleValidator = null!;
+    private FapiRequest _roleRequest;
     private IFapiValidator _sharedValidator = null!;
     private string _pem = null!;
     private string _base64Der = null!;
@@ -76,6 +79,30 @@ public class HotPathBenchmarks
             .AddSharedCache(new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions())))
             .BuildServiceProvider();
         _sharedValidator = _sharedServices.GetRequiredService<IFapiValidator>();
+
+        // IB1: the same hit with the certificate's roles checked against AcceptedRoles and the client id against
+        // its URI SAN. The details are parsed once per certificate (as the intake memoizes them), not per request.
+        using X509Certificate2 ib1 = _environment.Ca.IssueIb1ClientCertificate(cn, ["https://registry.example/roles/energy-data-reader"], "https://directory.example/apps/benchmark", algorithm: TestKeyAlgorithm.Rsa2048);
+        _roleServices = new ServiceCollection()
+            .AddOpenEnergyFapi(o =>
+            {
+                _environment.Configure(o);
+                o.Profile = OpenEnergy.Fapi.Configuration.FapiProfile.Ib1;
+                o.AcceptedRoles.Add("https://registry.example/roles/energy-data-reader");
+            })
+            .BuildServiceProvider();
+        _roleValidator = _roleServices.GetRequiredService<IFapiValidator>();
+        _roleRequest = new FapiRequest
+        {
+            Authorization = new StringValues("Bearer " + _environment.Server.IssueToken(ib1, "energy:read", "https://directory.example/apps/benchmark", TimeSpan.FromHours(2))),
+            ClientCertificate = CertificateThumbprint.FromCertificate(ib1),
+            ClientCertificateDetails = DirectoryCertificate.Parse(ib1.RawData),
+            RequiredScopes = _scopes,
+        };
+        if (!(await _roleValidator.ValidateAsync(_roleRequest)).Succeeded)
+        {
+            throw new InvalidOperationException("priming the IB1 validator failed");
+        }
         if (!(await _sharedValidator.ValidateAsync(Request(_thumbprint))).Succeeded)
         {
             throw new InvalidOperationException("priming the shared-cache validator failed");
@@ -86,6 +113,7 @@ public class HotPathBenchmarks
     public async Task Cleanup()
     {
         await _sharedServices.DisposeAsync();
+        await _roleServices.DisposeAsync();
         _reader.Dispose();
         await _environment.DisposeAsync();
     }
@@ -123,6 +151,9 @@ public class HotPathBenchmarks
 
     [Benchmark(Description = "core cache hit: direct TLS, shared cache configured")]
     public bool CacheHitDirectSharedCacheConfigured() => _sharedValidator.ValidateAsync(Request(_thumbprint)).Result.Succeeded;
+
+    [Benchmark(Description = "core cache hit: direct TLS, IB1 roles and client id checked")]
+    public bool CacheHitDirectRolesChecked() => _roleValidator.ValidateAsync(_roleRequest).Result.Succeeded;
 
     [Benchmark(Description = "core cache hit: base64 DER header")]
     public bool CacheHitBase64Header()

@@ -69,17 +69,45 @@ public sealed class DirectoryCertificate
 
     /// <summary>Whether the holder has at least one of <paramref name="anyOf"/> (exact, ordinal).</summary>
     /// <param name="anyOf">The roles accepted.</param>
-    public bool HasAnyRole(IEnumerable<string> anyOf)
+    public bool HasAnyRole(IReadOnlyList<string> anyOf)
     {
         ArgumentNullException.ThrowIfNull(anyOf);
-        foreach (string role in anyOf)
+        // Indexed loops: an interface's enumerator would be one allocation per request on the hot path.
+        for (int i = 0; i < anyOf.Count; i++)
         {
-            foreach (string held in Roles)
+            if (HasRole(anyOf[i]))
             {
-                if (string.Equals(held, role, StringComparison.Ordinal))
-                {
-                    return true;
-                }
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="uri"/> is one of the certificate's URI subject alternative names (exact, ordinal).</summary>
+    /// <param name="uri">The URI, such as a token's <c>client_id</c>.</param>
+    public bool HasUriSubjectAlternativeName(string? uri)
+    {
+        IReadOnlyList<string> names = UriSubjectAlternativeNames;
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], uri, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool HasRole(string role)
+    {
+        IReadOnlyList<string> held = Roles;
+        for (int i = 0; i < held.Count; i++)
+        {
+            if (string.Equals(held[i], role, StringComparison.Ordinal))
+            {
+                return true;
             }
         }
 

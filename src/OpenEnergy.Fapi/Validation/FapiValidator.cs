@@ -134,22 +134,7 @@ internal sealed class FapiValidator : IFapiValidator
     }
 
     private static bool IsUriSanOf(string? clientId, DirectoryCertificate? details)
-    {
-        if (clientId is null || details is null)
-        {
-            return false;
-        }
-
-        foreach (string uri in details.UriSubjectAlternativeNames)
-        {
-            if (string.Equals(uri, clientId, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => clientId is not null && details is not null && details.HasUriSubjectAlternativeName(clientId);
 
     // The resource's own requirements replace AcceptedRoles; each must be met by at least one role.
     private FapiFailure? CheckRoles(in FapiRequest request, DirectoryCertificate? details)
@@ -166,11 +151,11 @@ internal sealed class FapiValidator : IFapiValidator
             return _failures[FapiFailureReason.NoRoleRequirement];
         }
 
-        foreach (FapiRoleRequirement requirement in requirements)
+        for (int i = 0; i < requirements.Count; i++)
         {
-            if (details is null || !details.HasAnyRole(requirement.AnyOf))
+            if (details is null || !details.HasAnyRole(requirements[i].AnyOf))
             {
-                return _failures.MissingRole(requirement);
+                return _failures.MissingRole(requirements[i]);
             }
         }
 
