@@ -229,10 +229,6 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         return null;
     }
 
-    // "/example" is the dataset "example"; anything else names no dataset.
-    private static string? DatasetName(PathString path)
-        => path.Value is ['/', .. var rest] && rest.Length > 0 && !rest.Contains('/', StringComparison.Ordinal) ? rest : null;
-
     private static void MapProvider(WebApplication app, ProviderOptions provider)
     {
         // Every response, public files included, carries Date and x-fapi-interaction-id.
@@ -247,8 +243,6 @@ public sealed class SampleProviderApplication : IAsyncDisposable
             }
         }
 
-        // Everything that is not a public file is validated before routing: an unknown dataset name tells an
-        // unauthenticated caller nothing.
         string[] scopes = string.IsNullOrWhiteSpace(provider.RequiredScope) ? [] : provider.RequiredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var datasetRoles = new Dictionary<string, IReadOnlyList<FapiRoleRequirement>>(StringComparer.OrdinalIgnoreCase);
         foreach ((string dataset, string[] roles) in provider.DatasetRoles)
@@ -266,11 +260,13 @@ public sealed class SampleProviderApplication : IAsyncDisposable
             }
         }
 
-        // A dataset's own roles replace OpenEnergy:Fapi:AcceptedRoles; the others fall back to it.
-        app.UseOpenEnergyFapi(scopes, context => DatasetName(context.Request.Path) is { } dataset && datasetRoles.TryGetValue(dataset, out var roles) ? roles : null);
-
-        // Routing after static files and validation: a public file is not mistaken for a dataset name.
+        // Routing after static files: a public file is not mistaken for a dataset name. Validation after routing
+        // and before any endpoint runs: a request that matches no dataset is still refused first (an unknown
+        // name tells an unauthenticated caller nothing), and a dataset's roles are those of the very name the
+        // route matched (however the path was spelled), replacing OpenEnergy:Fapi:AcceptedRoles; the others fall
+        // back to it.
         app.UseRouting();
+        app.UseOpenEnergyFapi(scopes, context => context.GetRouteValue("name") is string dataset && datasetRoles.TryGetValue(dataset, out var roles) ? roles : null);
 
         app.MapGet("/{name}", (string name, CsvDatasetStore store) => store.Find(name) switch
         {

@@ -110,9 +110,14 @@ public sealed class TestCertificateAuthority : IDisposable
         X509Extension? san = null;
         if ((uri ?? application) is { } sanUri)
         {
-            var builder = new SubjectAlternativeNameBuilder();
-            builder.AddUri(new Uri(sanUri));
-            san = builder.Build();
+            // Written as given (SubjectAlternativeNameBuilder would normalise it, adding a trailing '/' to a bare host).
+            var names = new AsnWriter(AsnEncodingRules.DER);
+            using (names.PushSequence())
+            {
+                names.WriteCharacterString(UniversalTagNumber.IA5String, sanUri, new Asn1Tag(TagClass.ContextSpecific, 6));
+            }
+
+            san = new X509Extension("2.5.29.17", names.Encode(), critical: false);
         }
 
         return Issue($"CN={commonName}, O=OpenEnergy.Fapi Testing", ClientAuth, san, null, null, algorithm, extensions);

@@ -57,6 +57,19 @@ internal sealed class DirectoryRoleEndToEndTests : ProviderFixture
     }
 
     [Test]
+    public async Task RequireFapiRoleWithoutRequireFapi_IsNeverIgnored_TheEndpointGuardsItself()
+    {
+        using HttpResponseMessage served = await GetAsync(_host, "/roles/alone", Reader);
+        using HttpResponseMessage noRole = await GetAsync(_host, "/roles/alone", NoRoles);
+        using HttpClient client = _host.Client(Reader);
+        using HttpResponseMessage noToken = await client.GetAsync("/roles/alone");
+
+        Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ResponseAssert.RefusedAsync(noRole, HttpStatusCode.Forbidden, "access_denied");
+        await ResponseAssert.RefusedAsync(noToken, HttpStatusCode.Unauthorized, null);
+    }
+
+    [Test]
     public async Task UnparsableRolesExtension_Is403()
     {
         using HttpResponseMessage response = await GetAsync(_host, "/roles/reader", BadRoles);

@@ -47,6 +47,30 @@ internal sealed class SampleIb1Tests
         Assert.That(reader.Headers.GetValues("x-fapi-interaction-id").Single(), Is.Not.Empty);
     }
 
+    [TestCase("/generation/")]
+    [TestCase("/GENERATION")]
+    [TestCase("/%67eneration")]
+    public async Task DatasetRoles_HoldHoweverThePathIsSpelled(string path)
+    {
+        await using SampleHost host = await StartIb1Async();
+
+        using HttpResponseMessage reader = await GetAsync(host, path, Reader);
+
+        Assert.That(reader.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), path);
+        Assert.That(reader.Headers.WwwAuthenticate.ToString(), Does.Contain("generation-reader"));
+    }
+
+    [Test]
+    public async Task UnknownDataset_WithoutAToken_Is401_Not404()
+    {
+        await using SampleHost host = await StartIb1Async();
+        using HttpClient client = host.Client(Reader);
+
+        using HttpResponseMessage response = await client.GetAsync("/no-such-dataset");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
     [Test]
     public async Task DatasetWithoutRolesOfItsOwn_FallsBackToAcceptedRoles()
     {

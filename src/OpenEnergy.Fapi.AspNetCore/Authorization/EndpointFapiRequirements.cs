@@ -40,26 +40,23 @@ internal sealed record EndpointFapiRequirements(IReadOnlyList<string>? Scopes, I
         {
             foreach (IAuthorizeData data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
             {
-                if (data.Policy is { } name && await policies.GetPolicyAsync(name).ConfigureAwait(false) is { } named)
+                // [Authorize] without a policy name means the default policy.
+                AuthorizationPolicy? named = data.Policy is { } name
+                    ? await policies.GetPolicyAsync(name).ConfigureAwait(false)
+                    : await policies.GetDefaultPolicyAsync().ConfigureAwait(false);
+                if (named is not null)
                 {
                     requirements.AddRange(named.Requirements);
                 }
             }
         }
 
-        var roles = new List<FapiRoleRequirement>();
-        if (endpoint.Metadata.GetMetadata<FapiRequirementMetadata>()?.Roles is { } declared)
-        {
-            roles.AddRange(declared);
-        }
-        else if (FapiRoleRequirementMetadata.Of(endpoint) is { } metadata)
-        {
-            roles.AddRange(metadata);
-        }
-
-        roles.AddRange(requirements.OfType<FapiRoleAuthorizationRequirement>().Select(r => r.Requirement));
+        IReadOnlyList<FapiRoleRequirement>? declared = FapiRoleRequirementMetadata.Of(endpoint);
+        FapiRoleRequirement[] fromPolicies = requirements.OfType<FapiRoleAuthorizationRequirement>().Select(r => r.Requirement).ToArray();
+        // The same list object as the endpoint's other entry points when no policy adds roles: one verdict serves all.
+        IReadOnlyList<FapiRoleRequirement>? roles = fromPolicies.Length == 0 ? declared : [.. (declared ?? []).Concat(fromPolicies).Distinct()];
         string[] scopes = requirements.OfType<FapiScopeRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).ToArray();
-        var found = new EndpointFapiRequirements(scopes.Length == 0 ? null : scopes, roles.Count == 0 ? null : roles.Distinct().ToArray());
+        var found = new EndpointFapiRequirements(scopes.Length == 0 ? null : scopes, roles);
         return Known.GetValue(endpoint, _ => found);
     }
 }

@@ -7,7 +7,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds the FAPI middleware to a pipeline.</summary>
 public static class FapiApplicationBuilderExtensions
 {
-    private static readonly Func<HttpContext, IReadOnlyList<FapiRoleRequirement>?> NoRoles = _ => null;
+    // After routing, an endpoint's RequireFapiRole requirements; before it (no endpoint yet), AcceptedRoles.
+    private static readonly Func<HttpContext, IReadOnlyList<FapiRoleRequirement>?> EndpointRoles = context => OpenEnergy.Fapi.AspNetCore.Endpoints.FapiRoleRequirementMetadata.Of(context.GetEndpoint());
 
     /// <summary>
     /// Validates every request that reaches this point (the whole app, or a branch made with <c>Map</c>/<c>UseWhen</c>)
@@ -20,7 +21,7 @@ public static class FapiApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         FapiHttpPipeline pipeline = FapiHttpPipeline.From(app.ApplicationServices);
-        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []), NoRoles);
+        return app.UseMiddleware<FapiValidationMiddleware>(pipeline, (IReadOnlyList<string>)(scopes ?? []), EndpointRoles);
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed class FapiCaller
         ArgumentNullException.ThrowIfNull(context);
         if (context.GetEndpoint()?.Metadata.GetMetadata<FapiRequirementMetadata>() is { Pipeline: { } pipeline } requirement)
         {
-            FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement.Scopes, requirement.Roles, requirement.Resource);
+            Endpoint? endpoint = context.GetEndpoint();
+            FapiVerdict verdict = await pipeline.ValidateAsync(context, requirement.Scopes, FapiRoleRequirementMetadata.Of(endpoint), endpoint?.DisplayName);
             return new FapiCaller(verdict, pipeline.Begin(context).InteractionId);
         }
 

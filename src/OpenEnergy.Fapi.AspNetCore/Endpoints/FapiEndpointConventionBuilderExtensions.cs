@@ -28,19 +28,7 @@ public static class FapiEndpointConventionBuilderExtensions
         });
         // After every other convention, the endpoint's own delegate (binding included) is in place: validation
         // wraps it, so it runs first.
-        builder.Finally(endpoint =>
-        {
-            // Every convention has run: the endpoint's own and its groups' role requirements are all in place, and
-            // this endpoint gets its own copy of the requirement carrying them.
-            FapiRequirementMetadata own = requirement.ForEndpoint(
-                FapiRoleRequirementMetadata.Of(new Endpoint(null, new EndpointMetadataCollection(endpoint.Metadata), null)),
-                endpoint.DisplayName);
-            endpoint.Metadata.Remove(requirement);
-            endpoint.Metadata.Add(own);
-            RequestDelegate endpointDelegate = endpoint.RequestDelegate
-                ?? throw new InvalidOperationException($"RequireFapi needs an endpoint with a request delegate ('{endpoint.DisplayName}' has none).");
-            endpoint.RequestDelegate = context => GuardAsync(own, context, endpointDelegate);
-        });
+        builder.Finally(endpoint => Guard(endpoint, requirement));
         return builder;
     }
 
@@ -48,8 +36,8 @@ public static class FapiEndpointConventionBuilderExtensions
     /// Requires the client certificate to carry at least one of <paramref name="anyOf"/> (IB1 directory roles). On
     /// an endpoint or a group; several on one endpoint must all hold ("role X, and one of Y or Z" is two calls), and
     /// together they replace <c>OpenEnergy:Fapi:AcceptedRoles</c> there. Checked after the token and its scopes; a
-    /// certificate without one of the roles gets 403 <c>access_denied</c>. Needs FAPI validation on the endpoint
-    /// (<c>RequireFapi</c>, or the authentication scheme).
+    /// certificate without one of the roles gets 403 <c>access_denied</c>. An endpoint without <c>RequireFapi</c> is
+    /// guarded by this call itself (a valid bound token, no scope), so the roles are never silently ignored.
     /// </summary>
     /// <param name="builder">The endpoint or group.</param>
     /// <param name="anyOf">The roles accepted (at least one, compared exactly).</param>
@@ -59,12 +47,36 @@ public static class FapiEndpointConventionBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var metadata = new FapiRoleRequirementMetadata(new FapiRoleRequirement(anyOf));
         builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        builder.Finally(endpoint =>
+        {
+            // Never silently ignored: an endpoint that RequireFapi does not guard (one behind the middleware, or
+            // the authentication scheme without an authorization requirement) gets its own guard here, so the
+            // roles hold whatever else protects it.
+            if (!endpoint.Metadata.OfType<FapiRequirementMetadata>().Any())
+            {
+                var requirement = new FapiRequirementMetadata([]) { Pipeline = FapiHttpPipeline.From(endpoint.ApplicationServices) };
+                endpoint.Metadata.Add(requirement);
+                Guard(endpoint, requirement);
+            }
+        });
         return builder;
+    }
+
+    // After every other convention, the endpoint's own delegate (binding included) is in place: validation wraps
+    // it, so it runs first. The endpoint's role requirements are looked up per endpoint (once), since a group's
+    // RequireFapi is one object for endpoints that may each add roles of their own.
+    private static void Guard(EndpointBuilder endpoint, FapiRequirementMetadata requirement)
+    {
+        requirement.Pipeline ??= FapiHttpPipeline.From(endpoint.ApplicationServices);
+        RequestDelegate endpointDelegate = endpoint.RequestDelegate
+            ?? throw new InvalidOperationException($"RequireFapi needs an endpoint with a request delegate ('{endpoint.DisplayName}' has none).");
+        endpoint.RequestDelegate = context => GuardAsync(requirement, context, endpointDelegate);
     }
 
     private static async Task GuardAsync(FapiRequirementMetadata requirement, HttpContext context, RequestDelegate endpointDelegate)
     {
-        FapiVerdict verdict = await requirement.Pipeline!.ValidateAsync(context, requirement.Scopes, requirement.Roles, requirement.Resource);
+        Endpoint? endpoint = context.GetEndpoint();
+        FapiVerdict verdict = await requirement.Pipeline!.ValidateAsync(context, requirement.Scopes, FapiRoleRequirementMetadata.Of(endpoint), endpoint?.DisplayName);
         if (!verdict.Succeeded)
         {
             await requirement.Pipeline.WriteFailureAsync(context, verdict.Failure);

@@ -22,19 +22,6 @@ public sealed class FapiRequirementMetadata
     /// <summary>The scopes needed, or <see langword="null"/> for none.</summary>
     public IReadOnlyList<string>? Scopes { get; }
 
-    /// <summary>The endpoint's directory-role requirements (from <c>RequireFapiRole</c>), set when the endpoint is built.</summary>
-    internal IReadOnlyList<Validation.FapiRoleRequirement>? Roles { get; private init; }
-
-    /// <summary>The endpoint's name, for log entries.</summary>
-    internal string? Resource { get; private init; }
-
-    /// <summary>
-    /// This requirement as one endpoint has it: a <c>RequireFapi</c> on a group is one object for all its
-    /// endpoints, while each endpoint has role requirements of its own.
-    /// </summary>
-    internal FapiRequirementMetadata ForEndpoint(IReadOnlyList<Validation.FapiRoleRequirement>? roles, string? resource)
-        => new(Scopes ?? []) { Pipeline = Pipeline, Roles = roles, Resource = resource };
-
     /// <summary>The application's pipeline, set when the endpoint is built.</summary>
     internal Http.FapiHttpPipeline? Pipeline { get; set; }
 }

@@ -20,10 +20,26 @@ public sealed class FapiRoleRequirementMetadata
     /// <summary>The roles accepted (any one of them).</summary>
     public FapiRoleRequirement Requirement { get; }
 
-    /// <summary>The role requirements an endpoint's metadata holds, or <see langword="null"/> for none (then <c>AcceptedRoles</c> applies).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.AspNetCore.Http.Endpoint, Holder> Known = [];
+
+    /// <summary>
+    /// The role requirements an endpoint's metadata holds, or <see langword="null"/> for none (then
+    /// <c>AcceptedRoles</c> applies). Worked out once per endpoint: every entry point gets the same list object,
+    /// so a request's verdict is reused across them.
+    /// </summary>
     internal static IReadOnlyList<FapiRoleRequirement>? Of(Microsoft.AspNetCore.Http.Endpoint? endpoint)
     {
-        IReadOnlyList<FapiRoleRequirementMetadata>? found = endpoint?.Metadata.GetOrderedMetadata<FapiRoleRequirementMetadata>();
-        return found is { Count: > 0 } ? [.. found.Select(m => m.Requirement)] : null;
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        return Known.GetValue(endpoint, static e =>
+        {
+            IReadOnlyList<FapiRoleRequirementMetadata> found = e.Metadata.GetOrderedMetadata<FapiRoleRequirementMetadata>();
+            return new Holder(found.Count > 0 ? [.. found.Select(m => m.Requirement).Distinct()] : null);
+        }).Roles;
     }
+
+    private sealed record Holder(IReadOnlyList<FapiRoleRequirement>? Roles);
 }

@@ -90,7 +90,7 @@ public sealed class ClientCertificateIntake
     private ConnectionCertificate Judge(X509Certificate2 certificate)
     {
         // Once per connection: the thumbprint and what the certificate says, from its DER.
-        DirectoryCertificate details = DirectoryCertificate.Parse(certificate.RawDataMemory.Span, CertificateThumbprint.FromCertificate(certificate));
+        DirectoryCertificate details = DirectoryCertificateCache.GetOrParse(certificate.RawDataMemory.Span, CertificateThumbprint.FromCertificate(certificate));
         bool trusted = _connectionTrust?.IsTrusted(certificate) ?? true;
         if (!trusted)
         {

@@ -108,7 +108,7 @@ public sealed class ForwardedCertificateReader : IDisposable
         {
             // An XFCC element may carry the hash alone: then there is nothing more to read.
             certificate = ForwardedCertificateDecoder.TryDecodeLeaf(value, Format, out byte[] der)
-                ? DirectoryCertificate.Parse(der, thumbprint)
+                ? DirectoryCertificateCache.GetOrParse(der, thumbprint)
                 : DirectoryCertificate.FromThumbprint(thumbprint);
         }
 

@@ -104,6 +104,7 @@ internal sealed class ProviderHost : IAsyncDisposable
         // IB1 directory roles: an endpoint's own, a group's and an endpoint's together, a middleware branch.
         app.MapGet("/roles/reader", (FapiCaller caller) => "roles:" + string.Join(',', caller.Consumer!.Certificate!.Roles)).RequireFapi("s1").RequireFapiRole("reader");
         app.MapGet("/roles/writer", () => "writer").RequireFapi("s1").RequireFapiRole("writer");
+        app.MapGet("/roles/alone", () => "roles without RequireFapi").RequireFapiRole("reader");
         Microsoft.AspNetCore.Routing.RouteGroupBuilder readers = app.MapGroup("/roles/group").RequireFapi("s1").RequireFapiRole("reader");
         readers.MapGet("/auditor", () => "reader and auditor").RequireFapiRole("writer", "auditor");
         readers.MapGet("/writer", () => "never").RequireFapiRole("writer");

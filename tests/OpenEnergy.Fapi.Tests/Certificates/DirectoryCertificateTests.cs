@@ -27,6 +27,16 @@ public class DirectoryCertificateTests
         Assert.That(details.Thumbprint, Is.EqualTo(CertificateThumbprint.FromCertificate(certificate)));
     }
 
+    [TestCase("https://app.example")]
+    [TestCase("https://app.example/")]
+    [TestCase("urn:ib1:application:42")]
+    public void UriSan_IsReadExactlyAsWritten(string uri)
+    {
+        using X509Certificate2 certificate = Ca.Directory.IssueIb1ClientCertificate("c", ["reader"], uri);
+
+        Assert.That(DirectoryCertificate.Parse(certificate.RawData).UriSubjectAlternativeNames, Is.EqualTo(new[] { uri }));
+    }
+
     [Test]
     public void CertificateWithoutTheExtensions_HasNoFacts()
     {
