@@ -21,6 +21,7 @@ internal sealed class DirectoryRoleEndToEndTests : ProviderFixture
     private readonly CertificateIntake _intake;
     private ProviderHost _host = null!;
     private ProviderHost _bound = null!;
+    private ProviderHost _ib1 = null!;
 
     public DirectoryRoleEndToEndTests(CertificateIntake intake) => _intake = intake;
 
@@ -29,6 +30,7 @@ internal sealed class DirectoryRoleEndToEndTests : ProviderFixture
     {
         _host = await StartHostAsync(_intake);
         _bound = await StartHostAsync(_intake, o => o.ClientIdBinding = ClientIdBinding.CertificateUriSan);
+        _ib1 = await StartHostAsync(_intake, o => o.Profile = FapiProfile.Ib1);
     }
 
     private async Task<HttpResponseMessage> GetAsync(ProviderHost host, string path, X509Certificate2 certificate, string? token = null)
@@ -155,6 +157,17 @@ internal sealed class DirectoryRoleEndToEndTests : ProviderFixture
         using HttpResponseMessage response = await GetAsync(_host, "/authz-s3-writer", Reader);
 
         await ResponseAssert.RefusedAsync(response, HttpStatusCode.Forbidden, "insufficient_scope", "s3");
+    }
+
+    [Test]
+    public async Task Ib1Profile_EndpointWithoutARoleRequirement_Is403_AndOneWithItsOwnRoles_Is200()
+    {
+        using HttpResponseMessage unguarded = await GetAsync(_ib1, "/v1/data", Reader);
+        using HttpResponseMessage guarded = await GetAsync(_ib1, "/roles/reader", Reader);
+
+        await ResponseAssert.RefusedAsync(unguarded, HttpStatusCode.Forbidden, "access_denied");
+        Assert.That(guarded.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(_ib1.Logs.GetSnapshot().Any(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("requires a role requirement", StringComparison.Ordinal)), Is.True);
     }
 
     [Test]
