@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using OpenEnergy.Fapi.AspNetCore.Features;
 using OpenEnergy.Fapi.AspNetCore.Http;
+using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.AspNetCore.Authorization;
 
@@ -18,9 +18,7 @@ internal sealed class FapiRoleAuthorizationHandler : AuthorizationHandler<FapiRo
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, FapiRoleAuthorizationRequirement requirement)
     {
-        HttpContext? http = context.Resource as HttpContext ?? (context.Resource as Microsoft.AspNetCore.Mvc.Filters.AuthorizationFilterContext)?.HttpContext;
-        if (http?.Features.Get<IFapiFeature>() is not FapiFeature { Consumer: { } consumer } feature
-            || !context.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == FapiAuthenticationDefaults.AuthenticationScheme))
+        if (!FapiPolicyCaller.TryGet(context, out FapiFeature? feature, out FapiConsumer? consumer))
         {
             return Task.CompletedTask;
         }
