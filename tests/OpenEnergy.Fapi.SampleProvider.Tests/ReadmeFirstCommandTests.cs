@@ -17,15 +17,28 @@ internal sealed partial class ReadmeFirstCommandTests
     [CancelAfter(240_000)]
     public async Task FirstCommand_PrintsCurlLines_ThatFetchATokenACsvAndARefusal(CancellationToken cancellationToken)
     {
+        string readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), cancellationToken);
+        Match match = FirstRunCommand().Match(readme);
+        Assert.That(match.Success, Is.True, "the README's first bash block does not start with 'dotnet run'");
+        await RunAndPasteCurlLinesAsync(match.Groups["command"].Value, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task DevModeWithProfileIb1_PrintsCurlLines_ThatWorkWithTheRoleCarryingCertificate(CancellationToken cancellationToken)
+    {
+        const string command = "dotnet run --project samples/OpenEnergy.Fapi.SampleProvider -- --dev --profile ib1";
+        string readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), cancellationToken);
+        Assert.That(readme, Does.Contain(command), "the README no longer shows the IB1 dev command");
+        await RunAndPasteCurlLinesAsync(command, cancellationToken);
+    }
+
+    private static async Task RunAndPasteCurlLinesAsync(string command, CancellationToken cancellationToken)
+    {
         if (!File.Exists("/usr/bin/curl") && !File.Exists("/bin/curl"))
         {
             Assert.Ignore("curl is not installed (.ci/run installs it)");
         }
-
-        string readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), cancellationToken);
-        Match match = FirstRunCommand().Match(readme);
-        Assert.That(match.Success, Is.True, "the README's first bash block does not start with 'dotnet run'");
-        string command = match.Groups["command"].Value;
 
         ProcessStartInfo start = Repository.StartInfo("bash", ["-c", "exec " + command], Repository.Root);
         using Process provider = Process.Start(start)!;
@@ -64,6 +77,14 @@ internal sealed partial class ReadmeFirstCommandTests
             Assert.That(csvOutput, Does.StartWith("timestamp,meter_id,consumption_kwh"));
             Assert.That(refusalExit, Is.Zero, refusalOutput);
             Assert.That(refusalOutput, Does.Match("^HTTP/\\S+ 4\\d\\d"));
+
+            // The token the first line fetched works too (under IB1 its client_id is the certificate's URI SAN).
+            string fetched = Regex.Match(tokenOutput, "\"access_token\"\\s*:\\s*\"(?<t>[^\"]+)\"").Groups["t"].Value;
+            Assert.That(fetched, Is.Not.Empty, tokenOutput);
+            string withFetched = Regex.Replace(curls[1], "Bearer [^']+", "Bearer " + fetched);
+            (int fetchedExit, string fetchedOutput) = await Repository.BashAsync(withFetched, elsewhere, TimeSpan.FromSeconds(30));
+            Assert.That(fetchedExit, Is.Zero, fetchedOutput);
+            Assert.That(fetchedOutput, Does.StartWith("timestamp,meter_id,consumption_kwh"));
         }
         finally
         {
