@@ -28,6 +28,7 @@ public static class FapiHttpServiceCollectionExtensions
         }
 
         services.TryAddSingleton<FapiHttpPipeline>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, OpenEnergy.Fapi.AspNetCore.Hosting.FapiStartupFilter>());
         // Scope policies work with any registration; they are met only by a request FAPI validation accepted.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, FapiScopeAuthorizationHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, FapiRoleAuthorizationHandler>());
