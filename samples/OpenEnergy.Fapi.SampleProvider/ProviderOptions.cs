@@ -39,6 +39,28 @@ public sealed class ProviderOptions
     /// </summary>
     public Dictionary<string, string[]> DatasetRoles { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// <see cref="DatasetRoles"/> as requirements, by dataset (ignoring case); a list that is not valid is left out
+    /// and, when <paramref name="problems"/> is given, described there with its key.
+    /// </summary>
+    internal Dictionary<string, IReadOnlyList<Validation.FapiRoleRequirement>> DatasetRoleRequirements(List<string>? problems = null)
+    {
+        var requirements = new Dictionary<string, IReadOnlyList<Validation.FapiRoleRequirement>>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string dataset, string[] roles) in DatasetRoles)
+        {
+            try
+            {
+                requirements[dataset] = [new Validation.FapiRoleRequirement(roles)];
+            }
+            catch (ArgumentException ex)
+            {
+                problems?.Add($"{SectionName}:DatasetRoles:{dataset}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+
+        return requirements;
+    }
+
     /// <summary>Files up to this size are served from memory (refreshed when they change); larger ones stream.</summary>
     public int InMemoryLimitBytes { get; set; } = 256 * 1024;
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.SampleProvider;
 
@@ -16,17 +15,7 @@ internal sealed class ProviderOptionsValidator : IValidateOptions<ProviderOption
                 "or set Provider:AllowAnyScope=true to serve any active bound token whatever its scopes.");
         }
 
-        foreach ((string dataset, string[] roles) in options.DatasetRoles)
-        {
-            try
-            {
-                _ = new FapiRoleRequirement(roles);
-            }
-            catch (ArgumentException ex)
-            {
-                failures.Add($"Provider:DatasetRoles:{dataset}: {ex.Message.Split(" (Parameter", 2)[0]}");
-            }
-        }
+        _ = options.DatasetRoleRequirements(failures);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

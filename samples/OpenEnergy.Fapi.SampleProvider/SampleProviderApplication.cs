@@ -244,21 +244,8 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         }
 
         string[] scopes = string.IsNullOrWhiteSpace(provider.RequiredScope) ? [] : provider.RequiredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var datasetRoles = new Dictionary<string, IReadOnlyList<FapiRoleRequirement>>(StringComparer.OrdinalIgnoreCase);
-        foreach ((string dataset, string[] roles) in provider.DatasetRoles)
-        {
-            // An invalid list stops start-up through ProviderOptionsValidator, with a message naming the key.
-            if (roles.Length > 0 && roles.All(r => !string.IsNullOrWhiteSpace(r)))
-            {
-                try
-                {
-                    datasetRoles[dataset] = [new FapiRoleRequirement(roles)];
-                }
-                catch (ArgumentException)
-                {
-                }
-            }
-        }
+        // An invalid list is left out here and stops start-up through ProviderOptionsValidator, naming its key.
+        Dictionary<string, IReadOnlyList<FapiRoleRequirement>> datasetRoles = provider.DatasetRoleRequirements();
 
         // Routing after static files: a public file is not mistaken for a dataset name. Validation after routing
         // and before any endpoint runs: a request that matches no dataset is still refused first (an unknown

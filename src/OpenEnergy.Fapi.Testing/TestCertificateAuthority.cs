@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using OpenEnergy.Fapi.Certificates;
 
 namespace OpenEnergy.Fapi.Testing;
 
@@ -93,17 +94,17 @@ public sealed class TestCertificateAuthority : IDisposable
                 }
             }
 
-            extensions.Add(new X509Extension(Ib1RolesOid, writer.Encode(), critical: false));
+            extensions.Add(new X509Extension(DirectoryCertificate.RolesOid, writer.Encode(), critical: false));
         }
 
         if (application is not null)
         {
-            extensions.Add(Utf8Extension(Ib1ApplicationOid, application));
+            extensions.Add(Utf8Extension(DirectoryCertificate.ApplicationOid, application));
         }
 
         if (member is not null)
         {
-            extensions.Add(Utf8Extension(Ib1MemberOid, member));
+            extensions.Add(Utf8Extension(DirectoryCertificate.MemberOid, member));
         }
 
         extensions.AddRange(extraExtensions ?? []);
@@ -200,10 +201,6 @@ public sealed class TestCertificateAuthority : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Certificate.Dispose();
-
-    private const string Ib1RolesOid = "1.3.6.1.4.1.62329.1.1";
-    private const string Ib1ApplicationOid = "1.3.6.1.4.1.62329.1.2";
-    private const string Ib1MemberOid = "1.3.6.1.4.1.62329.1.3";
 
     private static X509Extension Utf8Extension(string oid, string value)
     {

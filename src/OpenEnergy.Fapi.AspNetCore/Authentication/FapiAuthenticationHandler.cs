@@ -98,9 +98,7 @@ internal sealed class FapiAuthenticationHandler : AuthenticationHandler<FapiAuth
     private async ValueTask<FapiVerdict> ValidateAsync()
     {
         Microsoft.AspNetCore.Http.Endpoint? endpoint = Microsoft.AspNetCore.Http.EndpointHttpContextExtensions.GetEndpoint(Context);
-        Authorization.EndpointFapiRequirements requirements = await Authorization.EndpointFapiRequirements.ForAsync(
-            endpoint,
-            Context.RequestServices.GetService(typeof(Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider)) as Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider);
+        Authorization.EndpointFapiRequirements requirements = await Authorization.EndpointFapiRequirements.ForAsync(endpoint, Context.RequestServices);
         return await _pipeline.ValidateAsync(Context, requirements.Scopes, requirements.Roles, endpoint?.DisplayName);
     }
 

@@ -18,7 +18,8 @@ internal sealed record EndpointFapiRequirements(IReadOnlyList<string>? Scopes, I
     private static readonly ConditionalWeakTable<Endpoint, EndpointFapiRequirements> Known = [];
     private static readonly EndpointFapiRequirements None = new(null, null);
 
-    public static async ValueTask<EndpointFapiRequirements> ForAsync(Endpoint? endpoint, IAuthorizationPolicyProvider? policies)
+    /// <summary>The endpoint's requirements; <paramref name="services"/> gives the policy provider, looked up only the first time.</summary>
+    public static async ValueTask<EndpointFapiRequirements> ForAsync(Endpoint? endpoint, IServiceProvider services)
     {
         if (endpoint is null)
         {
@@ -36,7 +37,7 @@ internal sealed record EndpointFapiRequirements(IReadOnlyList<string>? Scopes, I
             requirements.AddRange(policy.Requirements);
         }
 
-        if (policies is not null)
+        if (services.GetService(typeof(IAuthorizationPolicyProvider)) is IAuthorizationPolicyProvider policies)
         {
             foreach (IAuthorizeData data in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
             {

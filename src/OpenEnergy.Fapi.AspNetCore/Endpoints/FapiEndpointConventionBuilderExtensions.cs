@@ -20,14 +20,7 @@ public static class FapiEndpointConventionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var requirement = new FapiRequirementMetadata(scopes ?? []);
-        builder.Add(endpoint =>
-        {
-            // The application's pipeline, found once as the endpoint is built.
-            requirement.Pipeline ??= FapiHttpPipeline.From(endpoint.ApplicationServices);
-            endpoint.Metadata.Add(requirement);
-        });
-        // After every other convention, the endpoint's own delegate (binding included) is in place: validation
-        // wraps it, so it runs first.
+        builder.Add(endpoint => endpoint.Metadata.Add(requirement));
         builder.Finally(endpoint => Guard(endpoint, requirement));
         return builder;
     }
@@ -54,7 +47,7 @@ public static class FapiEndpointConventionBuilderExtensions
             // roles hold whatever else protects it.
             if (!endpoint.Metadata.OfType<FapiRequirementMetadata>().Any())
             {
-                var requirement = new FapiRequirementMetadata([]) { Pipeline = FapiHttpPipeline.From(endpoint.ApplicationServices) };
+                var requirement = new FapiRequirementMetadata([]);
                 endpoint.Metadata.Add(requirement);
                 Guard(endpoint, requirement);
             }
@@ -63,8 +56,9 @@ public static class FapiEndpointConventionBuilderExtensions
     }
 
     // After every other convention, the endpoint's own delegate (binding included) is in place: validation wraps
-    // it, so it runs first. The endpoint's role requirements are looked up per endpoint (once), since a group's
-    // RequireFapi is one object for endpoints that may each add roles of their own.
+    // it, so it runs first. The application's pipeline is found once, as the first endpoint is built. The role
+    // requirements are looked up per endpoint (once), since a group's RequireFapi is one object for endpoints that
+    // may each add roles of their own.
     private static void Guard(EndpointBuilder endpoint, FapiRequirementMetadata requirement)
     {
         requirement.Pipeline ??= FapiHttpPipeline.From(endpoint.ApplicationServices);

@@ -86,26 +86,15 @@ public sealed class DirectoryCertificate
 
     /// <summary>Whether <paramref name="uri"/> is one of the certificate's URI subject alternative names (exact, ordinal).</summary>
     /// <param name="uri">The URI, such as a token's <c>client_id</c>.</param>
-    public bool HasUriSubjectAlternativeName(string? uri)
-    {
-        IReadOnlyList<string> names = UriSubjectAlternativeNames;
-        for (int i = 0; i < names.Count; i++)
-        {
-            if (string.Equals(names[i], uri, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
+    public bool HasUriSubjectAlternativeName(string? uri) => Contains(UriSubjectAlternativeNames, uri);
 
-        return false;
-    }
+    private bool HasRole(string role) => Contains(Roles, role);
 
-    private bool HasRole(string role)
+    private static bool Contains(IReadOnlyList<string> values, string? value)
     {
-        IReadOnlyList<string> held = Roles;
-        for (int i = 0; i < held.Count; i++)
+        for (int i = 0; i < values.Count; i++)
         {
-            if (string.Equals(held[i], role, StringComparison.Ordinal))
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
             {
                 return true;
             }

@@ -49,29 +49,52 @@ public static class ForwardedCertificateDecoder
     /// <param name="der">The DER bytes when the method returns <see langword="true"/>.</param>
     public static bool TryDecodeLeaf(ReadOnlySpan<char> value, ForwardedCertificateFormat format, out byte[] der)
     {
-        der = [];
+        bool read = TryReadLeaf(value, format, out _, out byte[]? leaf) && leaf is not null;
+        der = read ? leaf! : [];
+        return read;
+    }
+
+    /// <summary>
+    /// One decode for both: the leaf's thumbprint, as <see cref="TryGetThumbprint"/> gives it, and its DER bytes,
+    /// or <see langword="null"/> bytes when the header carries a hash alone (an XFCC element with <c>Hash</c> only).
+    /// </summary>
+    internal static bool TryReadLeaf(ReadOnlySpan<char> value, ForwardedCertificateFormat format, out CertificateThumbprint thumbprint, out byte[]? der)
+    {
+        thumbprint = default;
+        der = null;
         if (!TryNormalize(ref value, ref format))
         {
             return false;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * value.Length);
-        try
+        if (format == ForwardedCertificateFormat.EnvoyXfcc)
         {
-            Range leaf;
-            if (format == ForwardedCertificateFormat.EnvoyXfcc)
-            {
-                if (!TryGetXfccThumbprint(value, out _, out Range cert) || !TryDecodeLeaf(value[cert], ForwardedCertificateFormat.PercentEncodedPem, buffer, out leaf))
-                {
-                    return false;
-                }
-            }
-            else if (!TryDecodeLeaf(value, format, buffer, out leaf))
+            // The element is judged whole (a Hash must agree with its Cert); then its certificate, if any, is read.
+            if (!TryGetXfccThumbprint(value, out thumbprint, out Range cert))
             {
                 return false;
             }
 
-            der = buffer.AsSpan()[leaf].ToArray();
+            if (value[cert].IsEmpty)
+            {
+                return true;
+            }
+
+            value = value[cert];
+            format = ForwardedCertificateFormat.PercentEncodedPem;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * value.Length);
+        try
+        {
+            if (!TryDecodeLeaf(value, format, buffer, out Range leaf))
+            {
+                return false;
+            }
+
+            ReadOnlySpan<byte> bytes = buffer.AsSpan()[leaf];
+            thumbprint = CertificateThumbprint.FromDer(bytes);
+            der = bytes.ToArray();
             return true;
         }
         finally

@@ -104,12 +104,10 @@ public sealed class ForwardedCertificateReader : IDisposable
             return certificate is not null;
         }
 
-        if (ForwardedCertificateDecoder.TryGetThumbprint(value, Format, out CertificateThumbprint thumbprint))
+        if (ForwardedCertificateDecoder.TryReadLeaf(value, Format, out CertificateThumbprint thumbprint, out byte[]? der))
         {
             // An XFCC element may carry the hash alone: then there is nothing more to read.
-            certificate = ForwardedCertificateDecoder.TryDecodeLeaf(value, Format, out byte[] der)
-                ? DirectoryCertificateCache.GetOrParse(der, thumbprint)
-                : DirectoryCertificate.FromThumbprint(thumbprint);
+            certificate = der is null ? DirectoryCertificate.FromThumbprint(thumbprint) : DirectoryCertificateCache.GetOrParse(der, thumbprint);
         }
 
         // Failures are remembered too, so garbage costs one decode; the memo is bounded either way.

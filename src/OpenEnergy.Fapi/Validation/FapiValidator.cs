@@ -109,7 +109,7 @@ internal sealed class FapiValidator : IFapiValidator
 
         // The facts are believed only for the certificate they were read from.
         DirectoryCertificate? details = request.ClientCertificateDetails is { } given && given.Thumbprint == presented ? given : null;
-        if (_clientIdBoundToUriSan && !IsUriSanOf(result.ClientId, details))
+        if (_clientIdBoundToUriSan && details?.HasUriSubjectAlternativeName(result.ClientId) != true)
         {
             return Reject(_failures[FapiFailureReason.ClientIdNotBoundToCertificate], request, presented, key, result);
         }
@@ -132,9 +132,6 @@ internal sealed class FapiValidator : IFapiValidator
 
         return FapiVerdict.Success(result.GetConsumer(presented, details));
     }
-
-    private static bool IsUriSanOf(string? clientId, DirectoryCertificate? details)
-        => clientId is not null && details is not null && details.HasUriSubjectAlternativeName(clientId);
 
     // The resource's own requirements replace AcceptedRoles; each must be met by at least one role.
     private FapiFailure? CheckRoles(in FapiRequest request, DirectoryCertificate? details)
