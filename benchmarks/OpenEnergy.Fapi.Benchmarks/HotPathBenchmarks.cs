@@ -88,6 +88,7 @@ public class HotPathBenchmarks
             {
                 _environment.Configure(o);
                 o.Profile = OpenEnergy.Fapi.Configuration.FapiProfile.Ib1;
+                o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
                 o.AcceptedRoles.Add("https://registry.example/roles/energy-data-reader");
             })
             .BuildServiceProvider();

@@ -17,8 +17,10 @@ namespace OpenEnergy.Fapi.Testing;
 
 /// <summary>
 /// A fake Open Energy authorization server on a real loopback HTTPS port that requires a client certificate:
-/// OpenID discovery, RFC 7662 introspection scripted per token, and a <c>client_credentials</c> token endpoint
-/// issuing opaque tokens bound to the caller's certificate. It counts and records every call.
+/// OpenID discovery, RFC 7662 introspection scripted per token (signed, RFC 9701, when asked), a key set at
+/// <c>jwks_uri</c> (an RSA key for PS256 and a P-256 key for ES256, rotated on demand), and a
+/// <c>client_credentials</c> token endpoint issuing opaque tokens or RFC 9068 JWTs bound to the caller's
+/// certificate. It counts and records every call, and mints deliberately faulty JWTs for tests.
 /// </summary>
 public sealed class FakeAuthorizationServer : IAsyncDisposable
 {
@@ -32,6 +34,14 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
     private int _introspectionCount;
     private int _discoveryCount;
     private int _tokenCount;
+    private int _jwksCount;
+    private readonly FakeSigningKeys _keys = new();
+
+    /// <summary>The media type of a signed introspection response (RFC 9701).</summary>
+    public const string SignedIntrospectionMediaType = "application/token-introspection+jwt";
+
+    /// <summary>The <c>aud</c> of the JWT access tokens the token endpoint issues unless <see cref="FakeAuthorizationServerOptions.JwtAudience"/> says otherwise.</summary>
+    public const string DefaultJwtAudience = "https://provider.openenergy.example";
 
     private FakeAuthorizationServer(WebApplication app, FakeAuthorizationServerOptions options, TestCertificateAuthority authority, bool ownsAuthority)
     {
@@ -59,6 +69,21 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
     /// <summary>The token endpoint (<c>client_credentials</c> over mutual TLS).</summary>
     public Uri TokenEndpoint => new(BaseAddress, "mtls/token");
+
+    /// <summary>The key set's URL, published in discovery as <c>jwks_uri</c>.</summary>
+    public Uri JwksUri => new(BaseAddress, "jwks");
+
+    /// <summary>The <c>kid</c> of the current RSA key (PS256 and RS256).</summary>
+    public string RsaKeyId => _keys.RsaKeyId;
+
+    /// <summary>The <c>kid</c> of the current P-256 key (ES256).</summary>
+    public string EcKeyId => _keys.EcKeyId;
+
+    /// <summary>What the key set endpoint answers; <see langword="null"/> (the default) for the current keys.</summary>
+    public FakeIntrospectionResponse? JwksResponse { get; set; }
+
+    /// <summary>How many key set requests arrived.</summary>
+    public int JwksCount => Volatile.Read(ref _jwksCount);
 
     /// <summary>The server's clock.</summary>
     public TimeProvider TimeProvider { get; }
@@ -168,7 +193,95 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
         Interlocked.Exchange(ref _introspectionCount, 0);
         Interlocked.Exchange(ref _discoveryCount, 0);
         Interlocked.Exchange(ref _tokenCount, 0);
+        Interlocked.Exchange(ref _jwksCount, 0);
     }
+
+    /// <summary>Replaces the signing keys with new ones under new <c>kid</c>s.</summary>
+    /// <param name="keepPrevious">Whether the key set still publishes the old keys (a rotation with overlap).</param>
+    public void RotateSigningKeys(bool keepPrevious = false) => _keys.Rotate(keepPrevious);
+
+    /// <summary>
+    /// Makes an RFC 9068 JWT access token bound to a certificate: header <c>typ</c> <c>at+jwt</c>, <c>alg</c> and the
+    /// <c>kid</c> of the matching key; claims <c>iss</c>, <c>sub</c>, <c>aud</c>, <c>client_id</c>, <c>iat</c>, <c>exp</c>,
+    /// <c>jti</c>, <c>scope</c> and <c>cnf.x5t#S256</c>. Introspecting it answers active, like an opaque token.
+    /// </summary>
+    /// <param name="boundTo">The certificate the token is bound to.</param>
+    /// <param name="scope">The token's scopes.</param>
+    /// <param name="clientId">The consumer's client id (also <c>sub</c>).</param>
+    /// <param name="lifetime">Time to <c>exp</c>; default 5 minutes.</param>
+    /// <param name="algorithm">PS256 (default), ES256 or RS256.</param>
+    /// <param name="audience">The <c>aud</c>; default <see cref="FakeAuthorizationServerOptions.JwtAudience"/>.</param>
+    /// <param name="customizeClaims">Changes the claims before signing (remove one to test a missing claim).</param>
+    /// <param name="customizeHeader">Changes the header before signing.</param>
+    /// <param name="defect">A deliberate fault; see <see cref="FakeJwtDefect"/>.</param>
+    public string IssueJwt(X509Certificate2 boundTo, string? scope = null, string clientId = "consumer-client", TimeSpan? lifetime = null, string algorithm = "PS256", string? audience = null, Action<JsonObject>? customizeClaims = null, Action<JsonObject>? customizeHeader = null, FakeJwtDefect defect = FakeJwtDefect.None)
+    {
+        ArgumentNullException.ThrowIfNull(boundTo);
+        DateTimeOffset now = TimeProvider.GetUtcNow();
+        TimeSpan life = lifetime ?? TimeSpan.FromMinutes(5);
+        var claims = new JsonObject
+        {
+            ["iss"] = IssuerIdentifier,
+            ["sub"] = clientId,
+            ["aud"] = audience ?? _options.JwtAudience,
+            ["client_id"] = clientId,
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = (now + life).ToUnixTimeSeconds(),
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["cnf"] = new JsonObject { ["x5t#S256"] = CertificateThumbprint.FromCertificate(boundTo).ToString() },
+        };
+        if (scope is not null)
+        {
+            claims["scope"] = scope;
+        }
+
+        string alg = defect switch
+        {
+            FakeJwtDefect.AlgorithmNone => "none",
+            FakeJwtDefect.HmacWithPublicKey => "HS256",
+            FakeJwtDefect.Es256HeaderOnRsaKey => "ES256",
+            FakeJwtDefect.Rs256 => "RS256",
+            _ => algorithm,
+        };
+        var header = new JsonObject
+        {
+            ["alg"] = alg,
+            ["typ"] = "at+jwt",
+            ["kid"] = defect is FakeJwtDefect.HmacWithPublicKey or FakeJwtDefect.Es256HeaderOnRsaKey || alg is not "ES256" ? _keys.RsaKeyId : _keys.EcKeyId,
+        };
+        customizeClaims?.Invoke(claims);
+        customizeHeader?.Invoke(header);
+        string token = _keys.Sign(header, claims, defect == FakeJwtDefect.Es256HeaderOnRsaKey ? FakeJwtDefect.None : defect);
+
+        // The server stands by its own tokens when asked about them; the validator must still refuse faulty ones.
+        SetResponse(token, FakeIntrospectionResponse.Active(CertificateThumbprint.FromCertificate(boundTo), scope, clientId, life));
+        return token;
+    }
+
+    internal static bool AsksForSignedIntrospection(HttpContext context)
+        => context.Request.Headers.Accept.ToString().Contains(SignedIntrospectionMediaType, StringComparison.OrdinalIgnoreCase);
+
+    internal Task WriteSignedIntrospectionAsync(HttpContext context, string answer, Action<JsonObject>? customizeHeader, Action<JsonObject>? customizeClaims, FakeJwtDefect defect, string algorithm, string contentType)
+    {
+        var header = new JsonObject
+        {
+            ["alg"] = algorithm,
+            ["kid"] = algorithm == "ES256" ? _keys.EcKeyId : _keys.RsaKeyId,
+            ["typ"] = "token-introspection+jwt",
+        };
+        var claims = new JsonObject
+        {
+            ["iss"] = IssuerIdentifier,
+            ["aud"] = context.Items[CallerClientIdItem] as string ?? "",
+            ["iat"] = TimeProvider.GetUtcNow().ToUnixTimeSeconds(),
+            ["token_introspection"] = JsonNode.Parse(answer),
+        };
+        customizeHeader?.Invoke(header);
+        customizeClaims?.Invoke(claims);
+        return FakeIntrospectionResponse.WriteAsync(context, 200, contentType, _keys.Sign(header, claims, defect));
+    }
+
+    private const string CallerClientIdItem = "OpenEnergy.Fapi.Testing.ClientId";
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -177,6 +290,7 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _stopping.Dispose();
+        _keys.Dispose();
         if (_ownsAuthority)
         {
             Authority.Dispose();
@@ -198,6 +312,8 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             {
                 ["issuer"] = IssuerIdentifier,
                 ["introspection_endpoint"] = IntrospectionEndpoint.ToString(),
+                ["jwks_uri"] = JwksUri.ToString(),
+                ["introspection_signing_alg_values_supported"] = new JsonArray("PS256", "ES256", "RS256"),
                 ["token_endpoint"] = new Uri(BaseAddress, "token").ToString(),
                 ["grant_types_supported"] = new JsonArray("client_credentials"),
                 ["token_endpoint_auth_methods_supported"] = new JsonArray("tls_client_auth"),
@@ -215,6 +331,18 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             await context.Response.WriteAsJsonAsync(document);
         });
 
+        _app.MapGet("/jwks", async context =>
+        {
+            Interlocked.Increment(ref _jwksCount);
+            if (JwksResponse is { } scripted)
+            {
+                await scripted.WriteAsync(context, this);
+                return;
+            }
+
+            context.Response.ContentType = "application/jwk-set+json";
+            await context.Response.WriteAsync(_keys.ToJwks().ToJsonString());
+        });
         _app.MapPost("/introspect", Introspect);
         _app.MapPost("/mtls/introspect", Introspect);
         _app.MapPost("/token", IssueFromTokenEndpoint);
@@ -250,6 +378,7 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             return;
         }
 
+        context.Items[CallerClientIdItem] = form.GetValueOrDefault("client_id");
         FakeIntrospectionResponse response = form.TryGetValue("token", out string? token) && _responses.TryGetValue(token, out FakeIntrospectionResponse? scripted)
             ? scripted
             : UnknownTokenResponse;
@@ -302,7 +431,9 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
         string scope = form["scope"].ToString() is { Length: > 0 } requested ? requested : _options.DefaultScope;
         string clientId = form["client_id"].ToString() is { Length: > 0 } id ? id : caller.GetNameInfo(X509NameType.SimpleName, false);
-        string token = IssueToken(caller, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime);
+        string token = _options.IssueJwtAccessTokens
+            ? IssueJwt(caller, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime, _options.JwtSigningAlgorithm)
+            : IssueToken(caller, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime);
         Interlocked.Increment(ref _tokenCount);
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new JsonObject

@@ -29,6 +29,15 @@ public sealed class FakeAuthorizationServerOptions
     /// <summary>The lifetime of tokens from the token endpoint. Default one hour.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Whether the token endpoint issues RFC 9068 JWT access tokens instead of opaque ones. Default false.</summary>
+    public bool IssueJwtAccessTokens { get; set; }
+
+    /// <summary>The algorithm of the token endpoint's JWTs: PS256 (default), ES256 or RS256.</summary>
+    public string JwtSigningAlgorithm { get; set; } = "PS256";
+
+    /// <summary>The <c>aud</c> of issued JWTs; <see cref="FakeAuthorizationServer.DefaultJwtAudience"/> by default.</summary>
+    public string JwtAudience { get; set; } = FakeAuthorizationServer.DefaultJwtAudience;
+
     /// <summary>The clock for <c>iat</c> and <c>exp</c>; the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 

@@ -6,13 +6,26 @@ namespace OpenEnergy.Fapi.Testing;
 
 /// <summary>
 /// What the <see cref="FakeAuthorizationServer"/> answers when a token is introspected: an active bound token,
-/// an inactive one, raw JSON, a status, a hang, a dropped connection, or any of those after a gate opens.
+/// an inactive one, raw JSON, a status, a hang, a dropped connection, or any of those after a gate opens. A JSON
+/// answer goes out signed (RFC 9701) when the request asks for <c>application/token-introspection+jwt</c>;
+/// <see cref="SignedEnvelope"/> builds faulty envelopes.
 /// </summary>
 public sealed class FakeIntrospectionResponse
 {
     private readonly Func<HttpContext, FakeAuthorizationServer, Task> _write;
 
+    /// <summary>The body of a 200 JSON answer, which can be signed; <see langword="null"/> for other answers.</summary>
+    private readonly Func<FakeAuthorizationServer, string>? _json;
+
     private FakeIntrospectionResponse(Func<HttpContext, FakeAuthorizationServer, Task> write) => _write = write;
+
+    private FakeIntrospectionResponse(Func<FakeAuthorizationServer, string> json)
+    {
+        _json = json;
+        _write = (context, server) => FakeAuthorizationServer.AsksForSignedIntrospection(context)
+            ? server.WriteSignedIntrospectionAsync(context, json(server), null, null, FakeJwtDefect.None, "PS256", FakeAuthorizationServer.SignedIntrospectionMediaType)
+            : WriteAsync(context, 200, "application/json", json(server));
+    }
 
     /// <summary>
     /// <c>{"active":true,…}</c> bound to a certificate, with <c>iat</c> now and <c>exp</c> now + lifetime on the
@@ -24,7 +37,7 @@ public sealed class FakeIntrospectionResponse
     /// <param name="lifetime">Seconds until <c>exp</c>; default 300 s.</param>
     /// <param name="customize">Changes the JSON object before it is sent (add, remove or retype members).</param>
     public static FakeIntrospectionResponse Active(CertificateThumbprint? boundTo, string? scope = null, string clientId = "consumer-client", TimeSpan? lifetime = null, Action<JsonObject>? customize = null)
-        => new((context, server) =>
+        => new(server =>
         {
             long now = server.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
             var body = new JsonObject
@@ -51,7 +64,7 @@ public sealed class FakeIntrospectionResponse
             }
 
             customize?.Invoke(body);
-            return WriteAsync(context, 200, "application/json", body.ToJsonString());
+            return body.ToJsonString();
         });
 
     /// <summary><c>{"active":false}</c>, the answer for unknown, expired or revoked tokens.</summary>
@@ -62,7 +75,28 @@ public sealed class FakeIntrospectionResponse
     /// <param name="contentType">The content type.</param>
     /// <param name="statusCode">The status code.</param>
     public static FakeIntrospectionResponse Json(string body, string contentType = "application/json", int statusCode = 200)
-        => new((context, _) => WriteAsync(context, statusCode, contentType, body));
+        => statusCode == 200 && contentType == "application/json"
+            ? new(_ => body)
+            : new((context, _) => WriteAsync(context, statusCode, contentType, body));
+
+    /// <summary>
+    /// A signed introspection response (RFC 9701) around a JSON <paramref name="answer"/>, whatever the request asked
+    /// for: header <c>alg</c>, <c>kid</c> and <c>typ</c> <c>token-introspection+jwt</c>; claims <c>iss</c>, <c>aud</c> (the
+    /// caller's <c>client_id</c>), <c>iat</c> now and <c>token_introspection</c>. The callbacks and
+    /// <paramref name="defect"/> spoil it on purpose.
+    /// </summary>
+    /// <param name="answer">A JSON answer (<see cref="Active"/>, <see cref="Inactive"/> or <see cref="Json"/> with status 200).</param>
+    /// <param name="customizeHeader">Changes the JWS header before signing.</param>
+    /// <param name="customizeClaims">Changes the claims before signing.</param>
+    /// <param name="defect">A deliberate signature fault.</param>
+    /// <param name="algorithm">PS256, RS256 or ES256.</param>
+    /// <param name="contentType">The response's content type.</param>
+    public static FakeIntrospectionResponse SignedEnvelope(FakeIntrospectionResponse answer, Action<JsonObject>? customizeHeader = null, Action<JsonObject>? customizeClaims = null, FakeJwtDefect defect = FakeJwtDefect.None, string algorithm = "PS256", string contentType = FakeAuthorizationServer.SignedIntrospectionMediaType)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        Func<FakeAuthorizationServer, string> json = answer._json ?? throw new ArgumentException("Only a 200 JSON answer can be signed.", nameof(answer));
+        return new((context, server) => server.WriteSignedIntrospectionAsync(context, json(server), customizeHeader, customizeClaims, defect, algorithm, contentType));
+    }
 
     /// <summary>A status code with an empty body.</summary>
     /// <param name="statusCode">The status code.</param>
@@ -147,7 +181,7 @@ public sealed class FakeIntrospectionResponse
 
     internal Task WriteAsync(HttpContext context, FakeAuthorizationServer server) => _write(context, server);
 
-    private static Task WriteAsync(HttpContext context, int statusCode, string contentType, string body)
+    internal static Task WriteAsync(HttpContext context, int statusCode, string contentType, string body)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = contentType;

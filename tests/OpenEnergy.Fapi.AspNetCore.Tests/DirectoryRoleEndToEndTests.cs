@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using OpenEnergy.Fapi.AspNetCore.Tests.Support;
 using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Testing;
 
 namespace OpenEnergy.Fapi.AspNetCore.Tests;
 
@@ -30,7 +31,11 @@ internal sealed class DirectoryRoleEndToEndTests : ProviderFixture
     {
         _host = await StartHostAsync(_intake);
         _bound = await StartHostAsync(_intake, o => o.ClientIdBinding = ClientIdBinding.CertificateUriSan);
-        _ib1 = await StartHostAsync(_intake, o => o.Profile = FapiProfile.Ib1);
+        _ib1 = await StartHostAsync(_intake, o =>
+        {
+            o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
+        });
     }
 
     private async Task<HttpResponseMessage> GetAsync(ProviderHost host, string path, X509Certificate2 certificate, string? token = null)

@@ -39,7 +39,11 @@ internal sealed class StartUpTests
     {
         await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync();
         var logs = new FakeLogCollector();
-        await using WebApplication app = Build(server, logs, o => o.Profile = FapiProfile.Ib1);
+        await using WebApplication app = Build(server, logs, o =>
+        {
+            o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
+        });
 
         await app.StartAsync();
 

@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using OpenEnergy.Fapi.AspNetCore.Tests.Support;
 using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Testing;
 
 namespace OpenEnergy.Fapi.AspNetCore.Tests;
 
@@ -38,7 +39,12 @@ internal sealed class TlsProtocolTests : ProviderFixture
     [Test]
     public async Task Ib1Profile_AcceptsTls13Only()
     {
-        ProviderHost host = await StartHostAsync(CertificateIntake.DirectTls, o => o.Profile = FapiProfile.Ib1, serverCertificate: RsaServer);
+        ProviderHost host = await StartHostAsync(CertificateIntake.DirectTls, o =>
+        {
+            o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
+        }, serverCertificate: RsaServer);
 
         Assert.That(await GetOverAsync(host, SslProtocols.Tls13), Is.EqualTo(HttpStatusCode.OK));
         Assert.That(async () => await GetOverAsync(host, SslProtocols.Tls12), Throws.InstanceOf<HttpRequestException>());
@@ -50,6 +56,7 @@ internal sealed class TlsProtocolTests : ProviderFixture
         ProviderHost host = await StartHostAsync(CertificateIntake.DirectTls, o =>
         {
             o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
             o.TlsProtocols = FapiTlsProtocols.Tls12AndTls13;
         }, serverCertificate: RsaServer);
 

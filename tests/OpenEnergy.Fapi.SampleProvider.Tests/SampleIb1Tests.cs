@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using OpenEnergy.Fapi.SampleProvider.Tests.Support;
+using OpenEnergy.Fapi.Testing;
 using static OpenEnergy.Fapi.SampleProvider.Tests.Support.SampleHost;
 
 namespace OpenEnergy.Fapi.SampleProvider.Tests;
@@ -19,6 +20,7 @@ internal sealed class SampleIb1Tests
     private static Task<SampleHost> StartIb1Async() => SampleHost.StartAsync(Intake.Forwarded, configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["OpenEnergy:Fapi:Profile"] = "Ib1",
+        ["OpenEnergy:Fapi:Audience"] = FakeAuthorizationServer.DefaultJwtAudience,
         ["OpenEnergy:Fapi:AcceptedRoles:0"] = "reader",
         // The dataset name as in the URL, ignoring case as configuration keys do.
         ["Provider:DatasetRoles:Generation:0"] = "generation-reader",

@@ -45,6 +45,9 @@ internal sealed class IntrospectionCoordinator
     public ValueTask<IntrospectionResult?> GetCachedAsync(TokenHash key, DateTimeOffset now, CancellationToken cancellationToken)
         => _cache.GetAsync(key, now, cancellationToken);
 
+    /// <summary>Caches facts found without a call (a locally validated JWT), under the same rules as an answer.</summary>
+    public void Remember(TokenHash key, IntrospectionResult result) => _cache.Set(key, result);
+
     public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CertificateThumbprint client, CancellationToken cancellationToken)
     {
         // Joining a call already under way costs the authorization server nothing, so it is never refused.

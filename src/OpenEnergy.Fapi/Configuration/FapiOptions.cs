@@ -44,6 +44,70 @@ public sealed class FapiOptions
         => TlsProtocols ?? (Profile == FapiProfile.Ib1 ? FapiTlsProtocols.Tls13 : FapiTlsProtocols.Tls12AndTls13);
 
     /// <summary>
+    /// How access tokens are checked: <see cref="Configuration.AccessTokenFormat.Opaque"/> (introspect every token),
+    /// <see cref="Configuration.AccessTokenFormat.Jwt"/> (validate JWT access tokens locally, never introspect) or
+    /// <see cref="Configuration.AccessTokenFormat.Auto"/>. Unset means the profile's default: <c>Opaque</c> for Open
+    /// Energy, <c>Auto</c> for IB1. JWTs need <see cref="Audience"/>.
+    /// </summary>
+    public AccessTokenFormat? AccessTokenFormat { get; set; }
+
+    /// <summary>The token format in force: the explicit setting, else the profile's default.</summary>
+    public AccessTokenFormat EffectiveAccessTokenFormat
+        => AccessTokenFormat ?? (Profile == FapiProfile.Ib1 ? Configuration.AccessTokenFormat.Auto : Configuration.AccessTokenFormat.Opaque);
+
+    /// <summary>
+    /// The value a JWT access token's <c>aud</c> must contain: this API's identifier at the authorization server.
+    /// Required when tokens may be JWTs, unless <see cref="ValidateAudience"/> is turned off.
+    /// </summary>
+    public string? Audience { get; set; }
+
+    /// <summary>
+    /// Whether a JWT access token's <c>aud</c> must contain <see cref="Audience"/>. Default true; turning it off is a
+    /// deviation from RFC 9068 §4, for authorization servers that issue tokens without an audience.
+    /// </summary>
+    public bool ValidateAudience { get; set; } = true;
+
+    /// <summary>
+    /// Whether a JWT access token's header must have <c>typ</c> <c>at+jwt</c> (or <c>application/at+jwt</c>, in any
+    /// letter case), as RFC 9068 asks. Default true; turn off for servers that write <c>JWT</c>.
+    /// </summary>
+    public bool RequireAccessTokenType { get; set; } = true;
+
+    /// <summary>
+    /// The JWS algorithms accepted for JWT access tokens and signed introspection responses. Empty (the default)
+    /// means PS256 and ES256; a configured list replaces the default. Allowed values: PS256, PS384, PS512, ES256,
+    /// ES384, ES512, RS256, RS384, RS512. <c>none</c>, HS* and EdDSA are start-up errors. Whatever the list, a key
+    /// is used only with algorithms of its own type.
+    /// </summary>
+    public IList<string> AllowedSigningAlgorithms { get; } = [];
+
+    /// <summary>The algorithms in force: <see cref="AllowedSigningAlgorithms"/>, else PS256 and ES256.</summary>
+    public IReadOnlyList<string> EffectiveSigningAlgorithms
+        => AllowedSigningAlgorithms.Count == 0 ? Jwt.JwsAlgorithms.Default : [.. AllowedSigningAlgorithms];
+
+    /// <summary>
+    /// The shortest time between two fetches of the issuer's key set made because a token named an unknown
+    /// <c>kid</c>: a flood of invented key ids costs one fetch per interval. Default 30 s.
+    /// </summary>
+    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a fetched key set is used before it is fetched again in the background. Default 1 hour.</summary>
+    public TimeSpan JwksAutomaticRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// What to ask the introspection endpoint for: <see cref="Configuration.IntrospectionResponseFormat.Json"/>
+    /// (default) or <see cref="Configuration.IntrospectionResponseFormat.Jwt"/> (RFC 9701 signed answers).
+    /// </summary>
+    public IntrospectionResponseFormat IntrospectionResponseFormat { get; set; } = IntrospectionResponseFormat.Json;
+
+    /// <summary>The oldest a signed introspection response's <c>iat</c> may be. Default 60 s.</summary>
+    public TimeSpan IntrospectionResponseMaxAge { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether the issuer's signing keys are needed: JWT access tokens may arrive, or introspection answers are signed.</summary>
+    internal bool UsesSigningKeys
+        => EffectiveAccessTokenFormat != Configuration.AccessTokenFormat.Opaque || IntrospectionResponseFormat == IntrospectionResponseFormat.Jwt;
+
+    /// <summary>
     /// The authorization server's base URL: <c>{Issuer}/.well-known/openid-configuration</c> is its discovery
     /// document. Required; <c>https</c> unless <see cref="AllowInsecureHttp"/> is set.
     /// </summary>

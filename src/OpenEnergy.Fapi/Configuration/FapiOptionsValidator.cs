@@ -124,6 +124,8 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
             }
         }
 
+        CheckSignedTokens(options, failures);
+
         if (!Enum.IsDefined(options.AuthorizationServerTrust))
         {
             failures.Add($"{Prefix}AuthorizationServerTrust must be SystemAndBundle or BundleOnly.");
@@ -147,6 +149,39 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckSignedTokens(FapiOptions options, List<string> failures)
+    {
+        if (options.AccessTokenFormat is { } format && !Enum.IsDefined(format))
+        {
+            failures.Add($"{Prefix}AccessTokenFormat must be Opaque, Jwt or Auto.");
+        }
+
+        if (!Enum.IsDefined(options.IntrospectionResponseFormat))
+        {
+            failures.Add($"{Prefix}IntrospectionResponseFormat must be Json or Jwt.");
+        }
+
+        for (int i = 0; i < options.AllowedSigningAlgorithms.Count; i++)
+        {
+            if (Jwt.JwsAlgorithms.CheckConfigured(options.AllowedSigningAlgorithms[i]) is { } problem)
+            {
+                failures.Add($"{Prefix}AllowedSigningAlgorithms:{i}: {problem}");
+            }
+        }
+
+        CheckPositive(options.JwksRefreshInterval, "JwksRefreshInterval", failures);
+        CheckPositive(options.JwksAutomaticRefreshInterval, "JwksAutomaticRefreshInterval", failures);
+        CheckPositive(options.IntrospectionResponseMaxAge, "IntrospectionResponseMaxAge", failures);
+
+        AccessTokenFormat effective = options.EffectiveAccessTokenFormat;
+        if (effective != AccessTokenFormat.Opaque && options.ValidateAudience && string.IsNullOrWhiteSpace(options.Audience))
+        {
+            string why = options.AccessTokenFormat is null ? $"AccessTokenFormat is {effective}, the {options.Profile} profile's default" : $"AccessTokenFormat is {effective}";
+            failures.Add($"{Prefix}Audience is required when access tokens may be JWTs ({why}): the value the authorization server puts in aud for this API. "
+                + "Set AccessTokenFormat to Opaque to introspect every token instead, or ValidateAudience to false (a deviation from RFC 9068).");
+        }
     }
 
     private static void CheckUrl(string? value, string key, bool required, bool allowHttp, List<string> failures)

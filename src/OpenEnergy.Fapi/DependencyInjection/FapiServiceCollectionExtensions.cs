@@ -10,6 +10,7 @@ using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
 using OpenEnergy.Fapi.Http;
 using OpenEnergy.Fapi.Introspection;
+using OpenEnergy.Fapi.Jwt;
 using OpenEnergy.Fapi.Validation;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,10 @@ public static class FapiServiceCollectionExtensions
         services.TryAddSingleton<AuthorizationServerResilience>();
         services.TryAddSingleton<AuthorizationServerMetadataProvider>();
         services.TryAddSingleton<IntrospectionClient>();
+        services.TryAddSingleton<IssuerSigningKeys>();
+        services.TryAddSingleton<JwsVerifier>();
+        services.TryAddSingleton<JwtAccessTokenValidator>();
+        services.TryAddSingleton<SignedIntrospectionReader>();
         // The shared level is passed only when AddSharedCache registered one.
         services.TryAddSingleton<IIntrospectionCache>(sp => new IntrospectionCache(
             sp.GetRequiredService<IOptions<FapiOptions>>(),

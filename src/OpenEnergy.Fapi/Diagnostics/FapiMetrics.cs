@@ -18,6 +18,8 @@ internal sealed class FapiMetrics : IDisposable
     private readonly Counter<long> _sharedCacheFaults;
     private readonly Counter<long> _sharedCacheWrites;
     private readonly Histogram<double> _introspectionDuration;
+    private readonly Counter<long> _keySetFetches;
+    private readonly Counter<long> _localValidations;
 
     public FapiMetrics(IMeterFactory? meterFactory)
     {
@@ -29,6 +31,8 @@ internal sealed class FapiMetrics : IDisposable
         _sharedCacheRejections = _meter.CreateCounter<long>("openenergy.fapi.shared_cache.integrity_rejections", description: "Shared-cache entries ignored because their integrity check failed.");
         _sharedCacheWrites = _meter.CreateCounter<long>("openenergy.fapi.shared_cache.writes", description: "Entries written to the shared cache.");
         _sharedCacheFaults = _meter.CreateCounter<long>("openenergy.fapi.shared_cache.faults", description: "Shared-cache reads and writes that failed, timed out or were dropped, by operation and reason.");
+        _keySetFetches = _meter.CreateCounter<long>("openenergy.fapi.jwks.fetches", description: "Fetches of the issuer's key set, by trigger (initial, unknown_kid, scheduled) and outcome.");
+        _localValidations = _meter.CreateCounter<long>("openenergy.fapi.jwt.validations", description: "JWT access tokens checked locally (signature and claims), by outcome.");
         _introspectionDuration = _meter.CreateHistogram<double>("openenergy.fapi.introspection.duration", unit: "s", description: "Duration of introspection calls.");
     }
 
@@ -50,6 +54,11 @@ internal sealed class FapiMetrics : IDisposable
 
     public void SharedCacheFault(string operation, string reason)
         => _sharedCacheFaults.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("reason", reason));
+
+    public void KeySetFetched(string trigger, string outcome)
+        => _keySetFetches.Add(1, new KeyValuePair<string, object?>("trigger", trigger), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void JwtValidated(string outcome) => _localValidations.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -33,8 +33,8 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Debug, "Introspected token #{TokenHash} in {ElapsedMilliseconds} ms: {Outcome}")]
     public static partial void Introspected(this ILogger logger, string tokenHash, double elapsedMilliseconds, string outcome);
 
-    [LoggerMessage(9, LogLevel.Debug, "Discovered introspection endpoint {Endpoint} (issuer {Issuer})")]
-    public static partial void Discovered(this ILogger logger, Uri endpoint, string? issuer);
+    [LoggerMessage(9, LogLevel.Debug, "Discovered introspection endpoint {Endpoint} (issuer {Issuer}, key set {JwksUri})")]
+    public static partial void Discovered(this ILogger logger, Uri? endpoint, string? issuer, Uri? jwksUri);
 
     [LoggerMessage(10, LogLevel.Warning, "A client-certificate header arrived from {RemoteAddress}, which is not a trusted proxy; it was ignored")]
     public static partial void UntrustedForwardedCertificate(this ILogger logger, string? remoteAddress);
@@ -68,4 +68,10 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Warning, "OpenEnergy:Fapi:Profile is Ib1 and OpenEnergy:Fapi:AcceptedRoles is empty: every protected endpoint without a role requirement of its own will refuse every request (403 access_denied)")]
     public static partial void Ib1WithoutAcceptedRoles(this ILogger logger);
+
+    [LoggerMessage(21, LogLevel.Information, "Fetched the issuer's key set from {JwksUri}: {Count} signing keys ({KeyIds}), {Skipped} left out (no kid, not for signatures, private, weak or of an unusable type)")]
+    public static partial void KeySetFetched(this ILogger logger, Uri jwksUri, int count, string keyIds, int skipped);
+
+    [LoggerMessage(22, LogLevel.Warning, "Fetching the issuer's key set failed: {Reason}. {Consequence}")]
+    public static partial void KeySetFetchFailed(this ILogger logger, string reason, string consequence);
 }

@@ -9,10 +9,12 @@ using OpenEnergy.Fapi.Diagnostics;
 namespace OpenEnergy.Fapi.Introspection;
 
 /// <summary>
-/// Finds the introspection endpoint: the configured one, or OpenID discovery at
-/// <c>{Issuer}/.well-known/openid-configuration</c>, preferring <c>mtls_endpoint_aliases</c>. Fetched on first
-/// use, shared by concurrent callers, refreshed after <c>DiscoveryRefreshInterval</c>; a failure is retried on
-/// the next request (an outage at start-up needs no restart), and a refresh failure keeps the old document.
+/// Finds the introspection endpoint, the issuer and, when signatures are checked, the key set's URL: OpenID
+/// discovery at <c>{Issuer}/.well-known/openid-configuration</c>, preferring <c>mtls_endpoint_aliases</c>; a
+/// configured <c>IntrospectionEndpoint</c> and <c>ExpectedIssuer</c> win over what discovery says (and make discovery
+/// unnecessary unless the key set is needed). Fetched on first use, shared by concurrent callers, refreshed after
+/// <c>DiscoveryRefreshInterval</c>; a failure is retried on the next request (an outage at start-up needs no
+/// restart), and a refresh failure keeps the old document.
 /// </summary>
 internal sealed class AuthorizationServerMetadataProvider
 {
@@ -23,6 +25,7 @@ internal sealed class AuthorizationServerMetadataProvider
     private readonly ILogger _logger;
     private readonly Uri? _discoveryUrl;
     private readonly AuthorizationServerEndpoints? _configured;
+    private readonly Uri? _configuredIntrospection;
     private readonly Lock _gate = new();
     private AuthorizationServerEndpoints? _discovered;
     private DateTimeOffset _discoveredAt;
@@ -35,9 +38,10 @@ internal sealed class AuthorizationServerMetadataProvider
         _options = options.Value;
         _time = time;
         _logger = logger;
-        if (!string.IsNullOrWhiteSpace(_options.IntrospectionEndpoint))
+        _configuredIntrospection = string.IsNullOrWhiteSpace(_options.IntrospectionEndpoint) ? null : new Uri(_options.IntrospectionEndpoint);
+        if (_configuredIntrospection is not null && !_options.UsesSigningKeys)
         {
-            _configured = new AuthorizationServerEndpoints(new Uri(_options.IntrospectionEndpoint), NullIfEmpty(_options.ExpectedIssuer));
+            _configured = new AuthorizationServerEndpoints(_configuredIntrospection, NullIfEmpty(_options.ExpectedIssuer));
         }
         else
         {
@@ -85,7 +89,7 @@ internal sealed class AuthorizationServerMetadataProvider
             AuthorizationServerEndpoints endpoints = await DiscoverAsync(_discoveryUrl!, timeout.Token);
             _discoveredAt = _time.GetUtcNow();
             Volatile.Write(ref _discovered, endpoints);
-            _logger.Discovered(endpoints.IntrospectionEndpoint, endpoints.ExpectedIssuer);
+            _logger.Discovered(endpoints.IntrospectionEndpoint, endpoints.ExpectedIssuer, endpoints.JwksUri);
             return endpoints;
         }
         catch (Exception ex) when (ex is not AuthorizationServerUnavailableException)
@@ -140,18 +144,49 @@ internal sealed class AuthorizationServerMetadataProvider
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        string? endpoint = NullIfEmpty(document?.MtlsEndpointAliases?.IntrospectionEndpoint) ?? NullIfEmpty(document?.IntrospectionEndpoint);
-        if (endpoint is null || !Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? introspection))
+        Uri? introspection = _configuredIntrospection
+            ?? DiscoveredUrl(NullIfEmpty(document?.MtlsEndpointAliases?.IntrospectionEndpoint) ?? document?.IntrospectionEndpoint, "introspection_endpoint");
+        if (introspection is null && _options.EffectiveAccessTokenFormat != AccessTokenFormat.Jwt)
         {
-            throw new AuthorizationServerUnavailableException("the discovery document names no usable introspection_endpoint");
+            throw new AuthorizationServerUnavailableException("the discovery document names no introspection_endpoint");
         }
 
-        if (introspection.Scheme != Uri.UriSchemeHttps && !(_options.AllowInsecureHttp && introspection.Scheme == Uri.UriSchemeHttp))
+        Uri? jwks = null;
+        if (_options.UsesSigningKeys)
         {
-            throw new AuthorizationServerUnavailableException("the discovered introspection_endpoint is not https");
+            jwks = DiscoveredUrl(document?.JwksUri, "jwks_uri")
+                ?? throw new AuthorizationServerUnavailableException("the discovery document names no jwks_uri, so signatures cannot be checked");
         }
 
-        return new AuthorizationServerEndpoints(introspection, NullIfEmpty(document!.Issuer));
+        // ExpectedIssuer belongs with a configured endpoint; otherwise the document names its own issuer.
+        string? configuredIssuer = _configuredIntrospection is null ? null : NullIfEmpty(_options.ExpectedIssuer);
+        string? issuer = configuredIssuer ?? NullIfEmpty(document?.Issuer);
+        if (issuer is null && _options.UsesSigningKeys)
+        {
+            throw new AuthorizationServerUnavailableException("the discovery document names no issuer, which signed tokens must carry as iss");
+        }
+
+        return new AuthorizationServerEndpoints(introspection, issuer, jwks);
+    }
+
+    private Uri? DiscoveredUrl(string? value, string member)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? url))
+        {
+            throw new AuthorizationServerUnavailableException($"the discovered {member} is not an absolute URL");
+        }
+
+        if (url.Scheme != Uri.UriSchemeHttps && !(_options.AllowInsecureHttp && url.Scheme == Uri.UriSchemeHttp))
+        {
+            throw new AuthorizationServerUnavailableException($"the discovered {member} is not https");
+        }
+
+        return url;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

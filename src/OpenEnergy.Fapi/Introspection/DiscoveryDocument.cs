@@ -7,6 +7,7 @@ internal sealed class DiscoveryDocument
 {
     [JsonPropertyName("issuer")] public string? Issuer { get; set; }
     [JsonPropertyName("introspection_endpoint")] public string? IntrospectionEndpoint { get; set; }
+    [JsonPropertyName("jwks_uri")] public string? JwksUri { get; set; }
     [JsonPropertyName("mtls_endpoint_aliases")] public MtlsEndpointAliases? MtlsEndpointAliases { get; set; }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
+using OpenEnergy.Fapi.Jwt;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
@@ -13,21 +14,25 @@ namespace OpenEnergy.Fapi.Introspection;
 
 /// <summary>
 /// One RFC 7662 call: <c>POST</c> of <c>token</c>, <c>token_type_hint=access_token</c> and <c>client_id</c> over
-/// mutual TLS with the provider's transport certificate. Every fault becomes an
-/// <see cref="IntrospectionOutcomeKind.Unavailable"/> outcome; nothing is thrown.
+/// mutual TLS with the provider's transport certificate, asking for plain JSON or, with
+/// <c>IntrospectionResponseFormat = Jwt</c>, for a signed answer (RFC 9701) that <see cref="SignedIntrospectionReader"/>
+/// opens. Every fault becomes an <see cref="IntrospectionOutcomeKind.Unavailable"/> outcome; nothing is thrown.
 /// </summary>
 internal sealed class IntrospectionClient
 {
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptSigned = new(SignedIntrospectionReader.MediaType);
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly AuthorizationServerMetadataProvider _metadata;
     private readonly AuthorizationServerResilience _resilience;
     private readonly ILogger _logger;
     private readonly string _clientId;
+    private readonly SignedIntrospectionReader? _signed;
 
-    public IntrospectionClient(IHttpClientFactory httpClientFactory, AuthorizationServerMetadataProvider metadata, AuthorizationServerResilience resilience, IOptions<FapiOptions> options, ILogger<IntrospectionClient> logger)
+    public IntrospectionClient(IHttpClientFactory httpClientFactory, AuthorizationServerMetadataProvider metadata, AuthorizationServerResilience resilience, IOptions<FapiOptions> options, ILogger<IntrospectionClient> logger, SignedIntrospectionReader signed)
     {
+        _signed = options.Value.IntrospectionResponseFormat == IntrospectionResponseFormat.Jwt ? signed : null;
         _resilience = resilience;
         _httpClientFactory = httpClientFactory;
         _metadata = metadata;
@@ -42,6 +47,11 @@ internal sealed class IntrospectionClient
         try
         {
             AuthorizationServerEndpoints endpoints = await _metadata.GetAsync(cancellationToken);
+            if (endpoints.IntrospectionEndpoint is not { } endpoint)
+            {
+                return IntrospectionOutcome.Unavailable("the discovery document names no introspection_endpoint");
+            }
+
             HttpClient client = _httpClientFactory.CreateClient(FapiDefaults.HttpClientName);
             using HttpResponseMessage response = await _resilience.Introspection.ExecuteAsync(
                 static async (call, ct) =>
@@ -56,14 +66,14 @@ internal sealed class IntrospectionClient
                             new("client_id", call.ClientId),
                         ]),
                     };
-                    request.Headers.Accept.Add(AcceptJson);
+                    request.Headers.Accept.Add(call.Accept);
                     return await call.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 },
-                (Client: client, Endpoint: endpoints.IntrospectionEndpoint, Token: token, ClientId: _clientId),
+                (Client: client, Endpoint: endpoint, Token: token, ClientId: _clientId, Accept: _signed is null ? AcceptJson : AcceptSigned),
                 cancellationToken);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                _logger.CredentialsRefused((int)response.StatusCode, endpoints.IntrospectionEndpoint);
+                _logger.CredentialsRefused((int)response.StatusCode, endpoint);
                 return IntrospectionOutcome.Unavailable($"our credentials were refused (HTTP {(int)response.StatusCode})");
             }
 
@@ -72,15 +82,20 @@ internal sealed class IntrospectionClient
                 return IntrospectionOutcome.Unavailable($"HTTP {(int)response.StatusCode}");
             }
 
-            if (!ResponseReader.IsJson(response.Content.Headers.ContentType))
+            string? mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (_signed is not null
+                ? !string.Equals(mediaType, SignedIntrospectionReader.MediaType, StringComparison.OrdinalIgnoreCase)
+                : !ResponseReader.IsJson(response.Content.Headers.ContentType))
             {
-                return IntrospectionOutcome.Unavailable($"the response is '{response.Content.Headers.ContentType?.MediaType ?? "untyped"}', not JSON");
+                return IntrospectionOutcome.Unavailable($"the response is '{mediaType ?? "untyped"}', not {(_signed is null ? "JSON" : SignedIntrospectionReader.MediaType)}");
             }
 
             (byte[] buffer, int length) = await ResponseReader.ReadBoundedAsync(response.Content, cancellationToken);
             try
             {
-                IntrospectionOutcome outcome = IntrospectionResponseParser.Parse(buffer.AsSpan(0, length));
+                IntrospectionOutcome outcome = _signed is null
+                    ? IntrospectionResponseParser.Parse(buffer.AsSpan(0, length))
+                    : await _signed.ReadAsync(buffer.AsMemory(0, length), endpoints.ExpectedIssuer, cancellationToken);
                 if (outcome.Result is { Active: true } result && endpoints.ExpectedIssuer is { } expected
                     && result.Issuer is { } issuer && !string.Equals(issuer, expected, StringComparison.Ordinal))
                 {

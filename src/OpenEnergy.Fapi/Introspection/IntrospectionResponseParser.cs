@@ -34,6 +34,25 @@ internal static class IntrospectionResponseParser
         };
     }
 
+    /// <summary>
+    /// Reads the claims of a verified JWT (an access token, whose validity is its signature) with the same member
+    /// rules as an introspection answer; an <c>active</c> claim means nothing there and is ignored. Returns
+    /// <see langword="null"/> when the payload is not a JSON object.
+    /// </summary>
+    public static IntrospectionResult? ParseClaims(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(utf8Json, FapiJsonContext.Default.IntrospectionResponseDocument) is { } document
+                ? ToActiveResult(document)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static IntrospectionResult ToActiveResult(IntrospectionResponseDocument d)
     {
         var reader = new MemberReader();

@@ -83,4 +83,31 @@ public enum FapiFailureReason
     /// own nor <c>AcceptedRoles</c> (403 <c>access_denied</c>; fail closed, logged as an error).
     /// </summary>
     NoRoleRequirement,
+
+    /// <summary>With <c>AccessTokenFormat = Jwt</c>: the token is not a signed JWT (opaque, malformed or encrypted) (401 <c>invalid_token</c>).</summary>
+    NotSignedJwt,
+
+    /// <summary>With <c>AccessTokenFormat = Jwt</c>: the JWT's header names no <c>kid</c> (401 <c>invalid_token</c>).</summary>
+    JwtWithoutKeyId,
+
+    /// <summary>The issuer's key set, refreshed as the rate limit allows, has no key under the JWT's <c>kid</c> (401 <c>invalid_token</c>).</summary>
+    UnknownSigningKey,
+
+    /// <summary>The JWT's <c>alg</c> is not in <c>AllowedSigningAlgorithms</c>, or does not fit the named key's type (401 <c>invalid_token</c>).</summary>
+    SigningAlgorithmNotAllowed,
+
+    /// <summary>The JWT's signature does not verify with the issuer's key (401 <c>invalid_token</c>).</summary>
+    InvalidSignature,
+
+    /// <summary>The JWT's header <c>typ</c> is not <c>at+jwt</c> (RFC 9068) while <c>RequireAccessTokenType</c> is on (401 <c>invalid_token</c>).</summary>
+    WrongAccessTokenType,
+
+    /// <summary>The JWT lacks a claim RFC 9068 §2.2 requires; the description names it (401 <c>invalid_token</c>).</summary>
+    MissingTokenClaim,
+
+    /// <summary>The JWT's <c>aud</c> does not contain <c>Audience</c> (401 <c>invalid_token</c>).</summary>
+    AudienceMismatch,
+
+    /// <summary>The issuer's key set could not be fetched and no usable key is held (503 with <c>Retry-After</c>).</summary>
+    KeySetUnavailable,
 }

@@ -15,6 +15,7 @@ public sealed class FapiFailures
     private const string AccessDeniedError = "access_denied";
 
     private readonly Dictionary<FapiFailureReason, FapiFailure> _byReason;
+    private readonly Dictionary<string, FapiFailure> _missingClaims;
     private readonly string _realm;
 
     /// <summary>Creates the refusals (by dependency injection).</summary>
@@ -46,10 +47,25 @@ public sealed class FapiFailures
             new(FapiFailureReason.NoRoleRequirement, 403, AccessDeniedError, "this resource has no role requirement", _realm),
             new(FapiFailureReason.DpopBoundToken, 401, InvalidToken, "the token is bound to a DPoP key, not to a client certificate", _realm),
             new(FapiFailureReason.AuthorizationServerUnavailable, 503, "temporarily_unavailable", "the authorization server could not be reached", _realm, retryAfter: o.RetryAfter),
+            new(FapiFailureReason.NotSignedJwt, 401, InvalidToken, "the access token is not a signed JWT", _realm),
+            new(FapiFailureReason.JwtWithoutKeyId, 401, InvalidToken, "the access token names no signing key (kid)", _realm),
+            new(FapiFailureReason.UnknownSigningKey, 401, InvalidToken, "the access token is signed with a key the issuer does not publish", _realm),
+            new(FapiFailureReason.SigningAlgorithmNotAllowed, 401, InvalidToken, "the access token's signing algorithm is not accepted for its key", _realm),
+            new(FapiFailureReason.InvalidSignature, 401, InvalidToken, "the access token's signature is invalid", _realm),
+            new(FapiFailureReason.WrongAccessTokenType, 401, InvalidToken, "the access token's typ is not at+jwt", _realm),
+            new(FapiFailureReason.AudienceMismatch, 401, InvalidToken, "the access token is meant for another audience", _realm),
+            new(FapiFailureReason.KeySetUnavailable, 503, "temporarily_unavailable", "the authorization server's signing keys could not be fetched", _realm, retryAfter: o.RetryAfter),
             new(FapiFailureReason.TooManyIntrospections, 429, "too_many_requests", "too many new tokens from this client at once; retry later", _realm, retryAfter: o.RetryAfter),
         ];
         _byReason = all.ToDictionary(f => f.Reason);
+        _missingClaims = Jwt.JwtAccessTokenClaims.Required.ToDictionary(
+            c => c,
+            c => new FapiFailure(FapiFailureReason.MissingTokenClaim, 401, InvalidToken, $"the access token lacks the required '{c}' claim", _realm),
+            StringComparer.Ordinal);
     }
+
+    /// <summary>401 <c>invalid_token</c>: the JWT access token lacks <paramref name="claim"/>, one of RFC 9068's required claims.</summary>
+    internal FapiFailure MissingClaim(string claim) => _missingClaims[claim];
 
     /// <summary>The refusal for a reason that needs no detail.</summary>
     /// <param name="reason">Any reason but <see cref="FapiFailureReason.InsufficientScope"/> and <see cref="FapiFailureReason.PolicyRejected"/>.</param>

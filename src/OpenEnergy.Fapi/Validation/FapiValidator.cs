@@ -5,17 +5,20 @@ using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
 using OpenEnergy.Fapi.Introspection;
+using OpenEnergy.Fapi.Jwt;
 
 namespace OpenEnergy.Fapi.Validation;
 
 /// <summary>
-/// The checks of the Open Energy rules, in their order: bearer token, client certificate, introspection
-/// (first-level cache, shared cache, or a call), <c>active</c>, member types, <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>,
-/// <c>token_type</c>, <c>cnf.x5t#S256</c>, scopes. Binding, time and scope run on every request, cache hit or not.
+/// The checks of the Open Energy rules, in their order: bearer token, client certificate, the token's facts
+/// (first-level cache, shared cache, local JWT validation, or an introspection call), <c>active</c>, member types,
+/// <c>iat</c>, <c>nbf</c>, <c>exp</c>, <c>iss</c>, <c>token_type</c>, <c>cnf.x5t#S256</c>, client id, scopes, roles.
+/// Binding, time and scope run on every request, cache hit or not.
 /// </summary>
 internal sealed class FapiValidator : IFapiValidator
 {
     private readonly IntrospectionCoordinator _coordinator;
+    private readonly JwtAccessTokenValidator? _jwt;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly FapiMetrics _metrics;
@@ -27,10 +30,11 @@ internal sealed class FapiValidator : IFapiValidator
     private readonly bool _rolesMandatory;
     private readonly IReadOnlyList<FapiRoleRequirement>? _acceptedRoles;
 
-    public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics)
+    public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics, JwtAccessTokenValidator jwt)
     {
         FapiOptions o = options.Value;
         _coordinator = coordinator;
+        _jwt = o.EffectiveAccessTokenFormat == AccessTokenFormat.Opaque ? null : jwt;
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -85,6 +89,21 @@ internal sealed class FapiValidator : IFapiValidator
 
     private async ValueTask<FapiVerdict> ValidateUncachedAsync(FapiRequest request, BearerToken token, CertificateThumbprint presented, TokenHash key, CancellationToken cancellationToken)
     {
+        if (_jwt is not null)
+        {
+            LocalTokenOutcome local = await _jwt.ValidateAsync(token.ToString(), cancellationToken);
+            switch (local.Kind)
+            {
+                case LocalTokenOutcomeKind.Validated:
+                    // Cached like an introspection answer, so a repeat costs what a cache hit costs.
+                    _coordinator.Remember(key, local.Claims!);
+                    return Judge(local.Claims!, presented, request, key, _time.GetUtcNow());
+                case LocalTokenOutcomeKind.Refused:
+                    FapiFailure failure = local.MissingClaim is { } claim ? _failures.MissingClaim(claim) : _failures[local.Reason];
+                    return Reject(failure, request, presented, key);
+            }
+        }
+
         IntrospectionOutcome outcome = await _coordinator.IntrospectAsync(key, token, presented, cancellationToken);
         return outcome.Kind switch
         {

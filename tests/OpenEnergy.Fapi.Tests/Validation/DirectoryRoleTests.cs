@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.Configuration;
+using OpenEnergy.Fapi.Testing;
 using OpenEnergy.Fapi.Tests.Support;
 using OpenEnergy.Fapi.Validation;
 using Ca = OpenEnergy.Fapi.Tests.Support.Certificates;
@@ -181,6 +182,7 @@ internal sealed class DirectoryRoleTests : AuthorizationServerFixture
         ValidatorHarness rs = NewValidator(o =>
         {
             o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
             o.AcceptedRoles.Add("reader");
         });
 
@@ -193,6 +195,7 @@ internal sealed class DirectoryRoleTests : AuthorizationServerFixture
         ValidatorHarness rs = NewValidator(o =>
         {
             o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
             o.ClientIdBinding = ClientIdBinding.None;
             o.AcceptedRoles.Add("reader");
         });
@@ -203,7 +206,11 @@ internal sealed class DirectoryRoleTests : AuthorizationServerFixture
     [Test]
     public async Task Ib1Profile_AResourceWithNoRoleRequirement_Is403_AndLoggedAsAnError()
     {
-        ValidatorHarness rs = NewValidator(o => o.Profile = FapiProfile.Ib1);
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
+        });
 
         FapiVerdict verdict = await rs.Validator.ValidateAsync(Request(TokenFor(Reader), Reader));
 
@@ -218,5 +225,21 @@ internal sealed class DirectoryRoleTests : AuthorizationServerFixture
         ValidatorHarness rs = NewValidator();
 
         Assert.That((await rs.Validator.ValidateAsync(Request(TokenFor(NoRoles), NoRoles))).Succeeded, Is.True);
+    }
+
+    [Test]
+    public async Task Ib1Profile_JwtAccessToken_IsBoundToTheUriSan_AndItsRolesChecked()
+    {
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.Profile = FapiProfile.Ib1;
+            o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
+            o.AcceptedRoles.Add("reader");
+        });
+
+        Assert.That((await rs.Validator.ValidateAsync(Request(Server.IssueJwt(Reader, "energy:read", App), Reader))).Succeeded, Is.True);
+        AssertRefused(await rs.Validator.ValidateAsync(Request(Server.IssueJwt(Reader, "energy:read", "someone-else"), Reader)), 401, "invalid_token", FapiFailureReason.ClientIdNotBoundToCertificate);
+        AssertRefused(await rs.Validator.ValidateAsync(Request(Server.IssueJwt(NoRoles, "energy:read", App), NoRoles)), 403, "access_denied", FapiFailureReason.MissingDirectoryRole);
+        Assert.That(Server.IntrospectionCount, Is.Zero, "JWTs are validated locally under the IB1 profile");
     }
 }
