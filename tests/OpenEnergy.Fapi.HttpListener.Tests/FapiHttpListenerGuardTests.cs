@@ -39,6 +39,9 @@ public class FapiHttpListenerGuardTests
                 o.AuthorizationServerCaCertificates.Add(_server.Authority.Certificate);
                 o.ClientCertificateHeader = "X-OE-CLIENT-CERT";
                 o.ClientCertificateVerifyHeader = "X-OE-CLIENT-VERIFY";
+                // Auto: the opaque tokens of most tests are introspected, the JWTs validated locally.
+                o.AccessTokenFormat = Configuration.AccessTokenFormat.Auto;
+                o.Audience = FakeAuthorizationServer.DefaultJwtAudience;
             })
             .AddOpenEnergyFapiHttpListener()
             .AddSingleton<DataServer>()
@@ -133,6 +136,31 @@ public class FapiHttpListenerGuardTests
         Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("hello, "));
         AssertFapiHeaders(response);
         Assert.That(response.Headers.CacheControl?.NoStore, Is.True);
+    }
+
+    [TestCase("PS256")]
+    [TestCase("ES256")]
+    public async Task BoundJwt_WithTheForwardedCertificate_IsServed_WithoutAnIntrospection(string algorithm)
+    {
+        int introspections = _server.IntrospectionCount;
+
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueJwt(A, "energy:read", "cA", algorithm: algorithm)));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        AssertFapiHeaders(response);
+        Assert.That(_server.IntrospectionCount, Is.EqualTo(introspections));
+    }
+
+    [TestCase(FakeJwtDefect.TamperedPayload)]
+    [TestCase(FakeJwtDefect.AlgorithmNone)]
+    [TestCase(FakeJwtDefect.HmacWithPublicKey)]
+    public async Task FaultyJwt_IsInvalidToken(FakeJwtDefect defect)
+    {
+        using HttpResponseMessage response = await _client.SendAsync(Request(A, _server.IssueJwt(A, "energy:read", "cA", defect: defect)));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("error=\"invalid_token\""));
+        AssertFapiHeaders(response);
     }
 
     [Test]
