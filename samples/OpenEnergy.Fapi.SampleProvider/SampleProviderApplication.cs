@@ -184,6 +184,11 @@ public sealed class SampleProviderApplication : IAsyncDisposable
             ["OpenEnergy:Fapi:ClientId"] = "dev-provider",
             ["OpenEnergy:Fapi:TrustedClientCaPath"] = dev.CaPath,
         });
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OpenEnergy:Fapi:Audience"]))
+        {
+            // The IB1 profile validates the dev server's JWTs locally, which needs their audience.
+            builder.Configuration["OpenEnergy:Fapi:Audience"] = DevEnvironment.Audience;
+        }
         var tls = new FapiOptions { TrustedClientCaPath = dev.CaPath, Profile = profile };
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

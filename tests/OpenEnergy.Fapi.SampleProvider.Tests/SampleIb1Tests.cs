@@ -131,6 +131,9 @@ internal sealed class SampleIb1Tests
         using HttpResponseMessage response = await tls13.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(dev.Token.Split('.'), Has.Length.EqualTo(3), "dev mode under IB1 mints JWT access tokens");
+        Assert.That(dev.AuthorizationServer.IntrospectionCount, Is.Zero, "and the provider validates them locally");
+        Assert.That(dev.AuthorizationServer.JwksCount, Is.EqualTo(1));
         Assert.That(dev.CurlCommands(new Uri("https://localhost/")).First().Command, Does.Contain("client_id=https://dev.openenergy.example/applications/dev-consumer"));
         Assert.That(consumer.Extensions[Certificates.DirectoryCertificate.RolesOid], Is.Not.Null);
     }

@@ -15,6 +15,9 @@ public sealed class DevEnvironment : IAsyncDisposable
     private const string ConsumerClientId = "dev-consumer";
 
     // Under IB1 the client id is the application's URL, which is also the certificate's URI SAN.
+    /// <summary>The <c>aud</c> of the dev authorization server's JWTs, and the provider's <c>OpenEnergy:Fapi:Audience</c> in dev mode.</summary>
+    public const string Audience = "https://localhost/dev-provider";
+
     private const string Ib1ConsumerClientId = "https://dev.openenergy.example/applications/dev-consumer";
 
     private readonly TestCertificateAuthority _ca;
@@ -59,7 +62,10 @@ public sealed class DevEnvironment : IAsyncDisposable
 
     /// <summary>Creates (or reuses) the key material and starts the fake authorization server.</summary>
     /// <param name="scope">The scope of the minted token.</param>
-    /// <param name="ib1">The IB1 profile: the consumer's certificate carries <see cref="DevRole"/> and its application URL.</param>
+    /// <param name="ib1">
+    /// The IB1 profile: the consumer's certificate carries <see cref="DevRole"/> and its application URL, and the
+    /// authorization server issues JWT access tokens (validated locally by the provider).
+    /// </param>
     public static async Task<DevEnvironment> StartAsync(string? scope, bool ib1 = false)
     {
         string folder = FindFolder();
@@ -83,8 +89,13 @@ public sealed class DevEnvironment : IAsyncDisposable
             ServerCertificate = serverCertificate,
             DefaultScope = scope ?? "",
             TokenLifetime = TimeSpan.FromHours(1),
+            IssueJwtAccessTokens = ib1,
+            JwtAudience = Audience,
         });
-        string token = server.IssueToken(clientCertificate, string.IsNullOrEmpty(scope) ? null : scope, ib1 ? Ib1ConsumerClientId : ConsumerClientId, TimeSpan.FromHours(1));
+        string? tokenScope = string.IsNullOrEmpty(scope) ? null : scope;
+        string token = ib1
+            ? server.IssueJwt(clientCertificate, tokenScope, Ib1ConsumerClientId, TimeSpan.FromHours(1))
+            : server.IssueToken(clientCertificate, tokenScope, ConsumerClientId, TimeSpan.FromHours(1));
         return new DevEnvironment(folder, ca, server, serverCertificate, providerCertificate, token, ib1);
     }
 
