@@ -1,6 +1,8 @@
 // Load-test host for benchmarks/load/run.sh: the sample provider in forwarded-header mode against an
 // in-process fake authorization server, plus a bare Kestrel app serving the same bytes without any
 // validation (the baseline), all on loopback. Prints what the load script needs, then runs until stdin closes.
+// With TOKEN_FORMAT=jwt the measured provider validates JWT access tokens locally (AccessTokenFormat=Jwt), and a
+// pool of JWTs minted in advance (JWT_POOL, a file) stands in for "a new token per request".
 // With FLEET=N (benchmarks/load/fleet.sh) it also starts N more providers, each its own process, sharing the
 // Redis named by FLEET_REDIS when set: a fleet behind a load balancer.
 using System.Diagnostics;
@@ -68,6 +70,16 @@ if (Environment.GetEnvironmentVariable("PROVIDER_REDIS") is { Length: > 0 } prov
     providerSettings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 }
 
+// TOKEN_FORMAT=jwt: JWT access tokens validated locally. A 200 ms CacheDuration makes each token of the pool (sent in
+// turn, coming back seconds later) a new validation: every such request is a signature check.
+bool jwt = string.Equals(Environment.GetEnvironmentVariable("TOKEN_FORMAT"), "jwt", StringComparison.OrdinalIgnoreCase);
+if (jwt)
+{
+    providerSettings["OpenEnergy:Fapi:AccessTokenFormat"] = "Jwt";
+    providerSettings["OpenEnergy:Fapi:Audience"] = FakeAuthorizationServer.DefaultJwtAudience;
+    providerSettings["OpenEnergy:Fapi:CacheDuration"] = "00:00:00.200";
+}
+
 await using SampleProviderApplication provider = await SampleProviderApplication.CreateAsync([], builder => builder.Configuration.AddInMemoryCollection(providerSettings));
 await provider.StartAsync();
 
@@ -119,7 +131,17 @@ await bare.StartAsync();
 
 Console.WriteLine($"PROVIDER={provider.Addresses.First()}");
 Console.WriteLine($"BARE={bare.Urls.First()}");
-Console.WriteLine($"TOKEN={server.IssueToken(consumer, "energy:read", lifetime: TimeSpan.FromHours(2))}");
+Console.WriteLine($"TOKEN={(jwt ? server.IssueJwt(consumer, "energy:read", lifetime: TimeSpan.FromHours(2)) : server.IssueToken(consumer, "energy:read", lifetime: TimeSpan.FromHours(2)))}");
+if (jwt)
+{
+    int size = int.TryParse(Environment.GetEnvironmentVariable("JWT_POOL_SIZE"), out int wanted) ? wanted : 20_000;
+    string[] pool = new string[size];
+    Parallel.For(0, size, i => pool[i] = server.IssueJwt(consumer, "energy:read", lifetime: TimeSpan.FromHours(2)));
+    string poolPath = Path.Combine(work, "jwt-pool.txt");
+    await File.WriteAllLinesAsync(poolPath, pool);
+    Console.WriteLine($"JWT_POOL={poolPath}");
+}
+
 Console.WriteLine($"CERT_HEADER={Uri.EscapeDataString(consumer.ExportCertificatePem() + "\n")}");
 Console.WriteLine($"PID={Environment.ProcessId}");
 Console.WriteLine($"FLEET_PROVIDERS={string.Join(' ', fleetAddresses)}");

@@ -3,7 +3,8 @@
 # in-process, everything on loopback), with a bare Kestrel baseline serving the same bytes from memory.
 # Usage: bash benchmarks/load/run.sh [seconds-per-run]   (default 10; needs wrk: apt-get install wrk)
 # PROVIDER_REDIS=host:port runs the provider with the Redis shared cache configured (benchmarks/load/fleet.sh
-# measures a fleet).
+# measures a fleet). TOKEN_FORMAT=jwt runs it with AccessTokenFormat=Jwt: "one token" is a JWT, and "new token"
+# sends JWTs minted in advance in turn (JWT_POOL_SIZE, default 20000), each a new signature check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${1:-10}"
@@ -26,7 +27,7 @@ dotnet publish benchmarks/OpenEnergy.Fapi.LoadHarness -c Release -o "$work/app" 
 coproc HARNESS { "$work/app/OpenEnergy.Fapi.LoadHarness"; }
 while IFS= read -r line <&"${HARNESS[0]}"; do
   case "$line" in
-    PROVIDER=*|BARE=*|TOKEN=*|CERT_HEADER=*|PID=*) export "${line?}" ;;
+    PROVIDER=*|BARE=*|TOKEN=*|CERT_HEADER=*|PID=*|JWT_POOL=*) export "${line?}" ;;
     READY) break ;;
   esac
 done
@@ -55,18 +56,22 @@ run() { # name url script connections
 wrk -t2 -c64 -d2s "$BARE/small" >/dev/null
 wrk -t2 -c64 -d2s -s benchmarks/load/hit.lua "$PROVIDER/small" >/dev/null
 
+miss=benchmarks/load/miss.lua kind=""
+if [ -n "${JWT_POOL:-}" ]; then miss=benchmarks/load/jwtpool.lua kind=" JWT"; fi
 for conns in 16 64 256; do
   run "bare Kestrel, 2 KB from memory" "$BARE/small" "" "$conns"
-  run "provider, 2 KB, one token (hit)" "$PROVIDER/small" benchmarks/load/hit.lua "$conns"
-  run "provider, 2 KB, new token (miss)" "$PROVIDER/small" benchmarks/load/miss.lua "$conns"
-  run "provider, 1 MB, one token (hit)" "$PROVIDER/large" benchmarks/load/hit.lua "$conns"
-  run "provider, 1 MB, new token (miss)" "$PROVIDER/large" benchmarks/load/miss.lua "$conns"
+  run "provider, 2 KB, one$kind token (hit)" "$PROVIDER/small" benchmarks/load/hit.lua "$conns"
+  run "provider, 2 KB, new$kind token (miss)" "$PROVIDER/small" "$miss" "$conns"
+  run "provider, 1 MB, one$kind token (hit)" "$PROVIDER/large" benchmarks/load/hit.lua "$conns"
+  run "provider, 1 MB, new$kind token (miss)" "$PROVIDER/large" "$miss" "$conns"
 done
 
-# Stampede: 256 connections at once with one token nobody has used yet.
+# Stampede: 256 connections at once with one token nobody has used yet (an introspection figure: opaque tokens).
+[ -n "${JWT_POOL:-}" ] || {
 before=$(introspections)
 TOKEN="stampede$(date +%s%N)" wrk -t2 -c256 -d2s -s benchmarks/load/hit.lua "$PROVIDER/small" >/dev/null
 echo "stampede: 256 connections with one new token made $(( $(introspections) - before )) introspection call(s)"
+}
 echo "process peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$PID/status") (provider, fake authorization server and baseline in one process, Server GC)"
 echo "managed heap retained after a full collection: $(curl -s "$BARE/retained") MiB"
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"

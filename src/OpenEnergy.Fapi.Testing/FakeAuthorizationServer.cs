@@ -274,12 +274,28 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
             ["iss"] = IssuerIdentifier,
             ["aud"] = context.Items[CallerClientIdItem] as string ?? "",
             ["iat"] = TimeProvider.GetUtcNow().ToUnixTimeSeconds(),
-            ["token_introspection"] = JsonNode.Parse(answer),
+            ["token_introspection"] = ParseOrKeep(answer),
         };
         customizeHeader?.Invoke(header);
         customizeClaims?.Invoke(claims);
         return FakeIntrospectionResponse.WriteAsync(context, 200, contentType, _keys.Sign(header, claims, defect));
     }
+
+    // A body that is not JSON goes into the envelope as a string, for tests of that fault.
+    private static JsonNode? ParseOrKeep(string answer)
+    {
+        try
+        {
+            return JsonNode.Parse(answer);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return JsonValue.Create(answer);
+        }
+    }
+
+    /// <summary>A copy of the published key set (<c>{"keys":[…]}</c>), to serve altered through <see cref="JwksResponse"/>.</summary>
+    public JsonObject KeySet() => _keys.ToJwks();
 
     private const string CallerClientIdItem = "OpenEnergy.Fapi.Testing.ClientId";
 

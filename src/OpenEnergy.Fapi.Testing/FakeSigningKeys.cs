@@ -65,6 +65,15 @@ internal sealed class FakeSigningKeys : IDisposable
     /// <summary>A compact JWS of <paramref name="header"/> and <paramref name="claims"/>, signed as the header's <c>alg</c> says.</summary>
     public string Sign(JsonObject header, JsonObject claims, FakeJwtDefect defect)
     {
+        // Under the lock: a concurrent rotation must not dispose a key while it signs.
+        lock (_retired)
+        {
+            return SignUnderLock(header, claims, defect);
+        }
+    }
+
+    private string SignUnderLock(JsonObject header, JsonObject claims, FakeJwtDefect defect)
+    {
         string signingInput = Encode(header.ToJsonString()) + "." + Encode(claims.ToJsonString());
         byte[] data = Encoding.ASCII.GetBytes(signingInput);
         string alg = (string?)header["alg"] ?? "none";

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenEnergy.Fapi.Certificates;
 using OpenEnergy.Fapi.SampleProvider.Tests.Support;
 using OpenEnergy.Fapi.Testing;
@@ -156,18 +158,29 @@ internal sealed class SampleJwtTests
     }
 
     [Test]
-    public async Task RotatedKey_IsAccepted_AfterOneFetch()
+    public async Task RotatedKey_IsAccepted_AfterOneFetch_OnceTheRefreshIntervalHasPassed()
     {
-        await using SampleHost host = await StartAsync(("AccessTokenFormat", "Jwt"), ("JwksRefreshInterval", "00:00:00.001"));
+        // The provider's clock is a fake one, so the 30 s refresh interval passes without waiting for it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using SampleHost host = await SampleHost.StartAsync(_intake, sharedAuthorizationServer: _server, configure: b =>
+        {
+            b.Configuration["OpenEnergy:Fapi:AccessTokenFormat"] = "Jwt";
+            b.Configuration["OpenEnergy:Fapi:Audience"] = FakeAuthorizationServer.DefaultJwtAudience;
+            b.Services.AddSingleton<TimeProvider>(clock);
+        });
         using (HttpResponseMessage first = await GetAsync(host, A, Jwt()))
         {
             Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
         _server.RotateSigningKeys();
-        using HttpResponseMessage rotated = await GetAsync(host, A, Jwt());
+        string rotated = Jwt();
+        await AssertInvalidTokenAsync(await GetAsync(host, A, rotated));
+        Assert.That(_server.JwksCount, Is.EqualTo(1), "no fetch within the interval");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        using HttpResponseMessage accepted = await GetAsync(host, A, rotated);
 
-        Assert.That(rotated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(_server.JwksCount, Is.EqualTo(2));
     }
 

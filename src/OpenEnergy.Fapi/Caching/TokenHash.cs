@@ -20,8 +20,12 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
 
     private TokenHash(ReadOnlySpan<byte> hash) => _hash = new Sha256Value(hash);
 
-    /// <summary>The bytes hashed before every token: <c>issuer \n client_id \n</c>.</summary>
-    public static byte[] CreatePrefix(string? issuer, string? clientId) => Encoding.UTF8.GetBytes($"{issuer}\n{clientId}\n");
+    /// <summary>
+    /// The bytes hashed before every token: <c>issuer \n client_id \n</c>, and <c>audience \n</c> when one is
+    /// validated, so validators that judge audiences differently never share an entry.
+    /// </summary>
+    public static byte[] CreatePrefix(string? issuer, string? clientId, string? audience = null)
+        => Encoding.UTF8.GetBytes(audience is null ? $"{issuer}\n{clientId}\n" : $"{issuer}\n{clientId}\n{audience}\n");
 
     /// <summary>Hashes a token that has already passed the <c>b64token</c> check (ASCII, bounded length).</summary>
     public static TokenHash Compute(ReadOnlySpan<byte> prefix, ReadOnlySpan<char> token)

@@ -87,7 +87,7 @@ public sealed class FapiOptions
 
     /// <summary>
     /// The shortest time between two fetches of the issuer's key set made because a token named an unknown
-    /// <c>kid</c>: a flood of invented key ids costs one fetch per interval. Default 30 s.
+    /// <c>kid</c>: a flood of invented key ids costs one fetch per interval. Default 30 s; at least 1 s.
     /// </summary>
     public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 

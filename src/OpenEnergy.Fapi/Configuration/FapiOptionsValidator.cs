@@ -171,7 +171,11 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
             }
         }
 
-        CheckPositive(options.JwksRefreshInterval, "JwksRefreshInterval", failures);
+        if (options.JwksRefreshInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{Prefix}JwksRefreshInterval must be at least 1 second (it bounds how often invented key ids can make the key set be fetched); it is {options.JwksRefreshInterval}.");
+        }
+
         CheckPositive(options.JwksAutomaticRefreshInterval, "JwksAutomaticRefreshInterval", failures);
         CheckPositive(options.IntrospectionResponseMaxAge, "IntrospectionResponseMaxAge", failures);
 

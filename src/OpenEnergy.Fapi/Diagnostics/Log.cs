@@ -74,4 +74,7 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Warning, "Fetching the issuer's key set failed: {Reason}. {Consequence}")]
     public static partial void KeySetFetchFailed(this ILogger logger, string reason, string consequence);
+
+    [LoggerMessage(23, LogLevel.Warning, "Validating a JWT access token failed unexpectedly ({ExceptionType}); the token was refused as invalid. {HeldBack} more since the last report")]
+    public static partial void JwtValidationFault(this ILogger logger, string exceptionType, int heldBack);
 }

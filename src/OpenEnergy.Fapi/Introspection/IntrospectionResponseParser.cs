@@ -69,7 +69,8 @@ internal static class IntrospectionResponseParser
             Issuer = reader.String(d.Issuer, "iss"),
             TokenType = reader.String(d.TokenType, "token_type"),
             JwtId = reader.String(d.JwtId, "jti"),
-            Audiences = reader.StringOrArray(d.Audience, "aud"),
+            // A string aud is one audience (RFC 7519 §4.1.3), never split on spaces.
+            Audiences = reader.StringOrArray(d.Audience, "aud", split: false),
             ExpiresAt = reader.NumericDate(d.ExpiresAt, "exp"),
             IssuedAt = reader.NumericDate(d.IssuedAt, "iat"),
             NotBefore = reader.NumericDate(d.NotBefore, "nbf"),
@@ -101,14 +102,14 @@ internal static class IntrospectionResponseParser
         public string? StringOrNumber(JsonElement e, string name)
             => e.ValueKind == JsonValueKind.Number ? e.GetRawText() : String(e, name);
 
-        public IReadOnlyList<string> StringOrArray(JsonElement e, string name)
+        public IReadOnlyList<string> StringOrArray(JsonElement e, string name, bool split = true)
         {
             switch (e.ValueKind)
             {
                 case JsonValueKind.Undefined or JsonValueKind.Null:
                     return [];
                 case JsonValueKind.String:
-                    return e.GetString()!.Split(Space, StringSplitOptions.RemoveEmptyEntries);
+                    return split ? e.GetString()!.Split(Space, StringSplitOptions.RemoveEmptyEntries) : [e.GetString()!];
                 case JsonValueKind.Array:
                     var items = new List<string>(e.GetArrayLength());
                     foreach (JsonElement item in e.EnumerateArray())

@@ -14,8 +14,9 @@ namespace OpenEnergy.Fapi.Jwt;
 /// mutual TLS and trust as introspection. Fetched on first use and shared by concurrent callers; refreshed in the
 /// background after <c>JwksAutomaticRefreshInterval</c>; refreshed at once when a token names an unknown <c>kid</c>,
 /// but at most once per <c>JwksRefreshInterval</c>, so invented key ids cost one fetch per interval. A failed fetch
-/// keeps the keys already held; with none held, lookups answer <see cref="KeyLookupKind.Unavailable"/> (503) and a
-/// new fetch is tried after <c>RetryAfter</c>.
+/// keeps the keys already held (an unknown <c>kid</c> is then <see cref="KeyLookupKind.UnknownWhileStale"/>); with
+/// none held, lookups answer <see cref="KeyLookupKind.Unavailable"/> (503) and a new fetch is tried after
+/// <c>RetryAfter</c>.
 /// </summary>
 internal sealed class IssuerSigningKeys
 {
@@ -105,8 +106,8 @@ internal sealed class IssuerSigningKeys
             }
         }
 
-        // Unknown to a set fetched just now is unknown; unknown to a set we failed to refresh is an outage.
-        return Volatile.Read(ref _lastFetchFailed) ? KeyLookup.Unavailable : KeyLookup.Unknown;
+        // Unknown to a set fetched just now is unknown; unknown to a set we failed to refresh may be a rotated key.
+        return Volatile.Read(ref _lastFetchFailed) ? KeyLookup.Stale : KeyLookup.Unknown;
     }
 
     /// <summary>The fetch under way, or a new one if the last started at least <paramref name="minimumGap"/> ago; else <see langword="null"/>.</summary>

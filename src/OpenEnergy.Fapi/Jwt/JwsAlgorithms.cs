@@ -60,20 +60,20 @@ internal static class JwsAlgorithms
     }
 
     /// <summary>Whether <paramref name="key"/> may verify a signature made with <paramref name="algorithm"/>.</summary>
-    public static bool Fits(string algorithm, JsonWebKey key)
+    public static bool Fits(string algorithm, IssuerKey key)
     {
         if (!Supported.TryGetValue(algorithm, out (string KeyType, string? Curve) needs)
-            || !string.Equals(key.Kty, needs.KeyType, StringComparison.Ordinal))
+            || !string.Equals(key.KeyType, needs.KeyType, StringComparison.Ordinal))
         {
             return false;
         }
 
-        if (needs.Curve is not null && !string.Equals(key.Crv, needs.Curve, StringComparison.Ordinal))
+        if (needs.Curve is not null && !string.Equals(key.Curve, needs.Curve, StringComparison.Ordinal))
         {
             return false;
         }
 
         // A key that names its algorithm is used with that one alone (RFC 7517 §4.4).
-        return string.IsNullOrEmpty(key.Alg) || string.Equals(key.Alg, algorithm, StringComparison.Ordinal);
+        return key.Algorithm is null || string.Equals(key.Algorithm, algorithm, StringComparison.Ordinal);
     }
 }

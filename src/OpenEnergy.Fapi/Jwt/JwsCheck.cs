@@ -23,12 +23,15 @@ internal enum JwsCheckKind
     /// <summary>The issuer's key set, even refreshed, has no key under the <c>kid</c>.</summary>
     UnknownKey,
 
-    /// <summary>The key set could not be fetched (503).</summary>
+    /// <summary>The held key set lacks the <c>kid</c> and could not be refreshed.</summary>
+    UnknownKeyWhileStale,
+
+    /// <summary>The key set could not be fetched and none is held (503).</summary>
     KeySetUnavailable,
 
     /// <summary>The header's <c>alg</c> is not allowed, or does not fit the named key's type.</summary>
     AlgorithmNotAllowed,
 
-    /// <summary>The signature does not verify.</summary>
+    /// <summary>The signature does not verify, or the header makes it unverifiable (<c>crit</c>).</summary>
     BadSignature,
 }

@@ -49,25 +49,51 @@ internal sealed class JwsVerifier
         }
 
         KeyLookup lookup = await _keys.FindAsync(token.Kid, cancellationToken).ConfigureAwait(false);
-        if (lookup.Kind != KeyLookupKind.Found)
+        switch (lookup.Kind)
         {
-            return new(lookup.Kind == KeyLookupKind.Unknown ? JwsCheckKind.UnknownKey : JwsCheckKind.KeySetUnavailable);
+            case KeyLookupKind.Unknown:
+                return new(JwsCheckKind.UnknownKey);
+            case KeyLookupKind.UnknownWhileStale:
+                return new(JwsCheckKind.UnknownKeyWhileStale);
+            case KeyLookupKind.Unavailable:
+                return new(JwsCheckKind.KeySetUnavailable);
         }
 
         string algorithm = token.Alg;
-        JsonWebKey? key = _allowed.Contains(algorithm) ? Array.Find(lookup.Keys!, k => JwsAlgorithms.Fits(algorithm, k)) : null;
-        if (key is null)
+        if (!_allowed.Contains(algorithm))
         {
             return new(JwsCheckKind.AlgorithmNotAllowed);
         }
 
-        TokenValidationResult result = await _handler.ValidateTokenAsync(token, SignatureOnly(key, algorithm)).ConfigureAwait(false);
-        return result.IsValid ? JwsCheck.Verified(token) : new(JwsCheckKind.BadSignature);
+        // RFC 7515 §4.1.11: a header naming extensions the recipient must understand; this library implements none.
+        if (token.TryGetHeaderValue("crit", out object _))
+        {
+            return new(JwsCheckKind.BadSignature);
+        }
+
+        bool fitting = false;
+        foreach (IssuerKey key in lookup.Keys!)
+        {
+            if (!JwsAlgorithms.Fits(algorithm, key))
+            {
+                continue;
+            }
+
+            // Several keys may share a kid (an overlap in rotation): any one that fits and verifies will do.
+            fitting = true;
+            TokenValidationResult result = await _handler.ValidateTokenAsync(token, SignatureOnly(key.Key, algorithm)).ConfigureAwait(false);
+            if (result.IsValid)
+            {
+                return JwsCheck.Verified(token);
+            }
+        }
+
+        return new(fitting ? JwsCheckKind.BadSignature : JwsCheckKind.AlgorithmNotAllowed);
     }
 
     // Claims are judged by the callers, from their own strict parse of the same payload bytes; here only the
     // signature counts, with one key and one algorithm, so nothing in the token chooses either.
-    private static TokenValidationParameters SignatureOnly(JsonWebKey key, string algorithm) => new()
+    private static TokenValidationParameters SignatureOnly(SecurityKey key, string algorithm) => new()
     {
         IssuerSigningKey = key,
         TryAllIssuerSigningKeys = false,

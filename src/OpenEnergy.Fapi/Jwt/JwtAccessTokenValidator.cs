@@ -1,4 +1,4 @@
-using System.Buffers.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenEnergy.Fapi.Configuration;
@@ -10,7 +10,7 @@ namespace OpenEnergy.Fapi.Jwt;
 
 /// <summary>
 /// Validates JWT access tokens (RFC 9068) locally: the signature by the issuer's key (<see cref="JwsVerifier"/>),
-/// header <c>typ</c>, the required claims, <c>iss</c> and <c>aud</c>. Time, <c>cnf</c> binding, client id and scope
+/// header <c>typ</c>, the required claims and <c>iss</c>. <c>aud</c>, time, <c>cnf</c> binding, client id and scope
 /// are judged afterwards with the introspection rules, on every request. With <c>Auto</c>, a token that is not a JWS,
 /// names no <c>kid</c>, or names one the issuer does not publish is left to introspection.
 /// </summary>
@@ -21,9 +21,11 @@ internal sealed class JwtAccessTokenValidator
     private readonly FapiMetrics _metrics;
     private readonly bool _auto;
     private readonly bool _requireType;
-    private readonly string? _audience;
+    private readonly bool _audienceRequired;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _faultReports;
 
-    public JwtAccessTokenValidator(JwsVerifier verifier, AuthorizationServerMetadataProvider metadata, IOptions<FapiOptions> options, FapiMetrics metrics)
+    public JwtAccessTokenValidator(JwsVerifier verifier, AuthorizationServerMetadataProvider metadata, IOptions<FapiOptions> options, FapiMetrics metrics, TimeProvider time, ILogger<JwtAccessTokenValidator> logger)
     {
         FapiOptions o = options.Value;
         _verifier = verifier;
@@ -31,7 +33,9 @@ internal sealed class JwtAccessTokenValidator
         _metrics = metrics;
         _auto = o.EffectiveAccessTokenFormat == AccessTokenFormat.Auto;
         _requireType = o.RequireAccessTokenType;
-        _audience = o.ValidateAudience ? o.Audience : null;
+        _audienceRequired = o.ValidateAudience;
+        _logger = logger;
+        _faultReports = new LogThrottle(time, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Decides on <paramref name="token"/>; never throws but for the caller's cancellation.</summary>
@@ -47,9 +51,15 @@ internal sealed class JwtAccessTokenValidator
             throw;
         }
 #pragma warning disable CA1031 // Fail closed: a fault in a library or a key is a refused token, never a 500.
-        catch (Exception)
+        catch (Exception ex)
 #pragma warning restore CA1031
         {
+            if (_faultReports.TryReport(out int heldBack))
+            {
+                // The type only: a message could quote the token.
+                _logger.JwtValidationFault(ex.GetType().FullName ?? ex.GetType().Name, heldBack);
+            }
+
             outcome = LocalTokenOutcome.Refused(FapiFailureReason.InvalidSignature);
         }
 
@@ -73,6 +83,9 @@ internal sealed class JwtAccessTokenValidator
                 return _auto ? LocalTokenOutcome.Introspect : LocalTokenOutcome.Refused(FapiFailureReason.JwtWithoutKeyId);
             case JwsCheckKind.UnknownKey:
                 return _auto ? LocalTokenOutcome.Introspect : LocalTokenOutcome.Refused(FapiFailureReason.UnknownSigningKey);
+            case JwsCheckKind.UnknownKeyWhileStale:
+                // Perhaps a rotated key the key set could not be refreshed to show: the introspection endpoint can still tell.
+                return _auto ? LocalTokenOutcome.Introspect : LocalTokenOutcome.Refused(FapiFailureReason.KeySetUnavailable);
             case JwsCheckKind.KeySetUnavailable:
                 return LocalTokenOutcome.Refused(FapiFailureReason.KeySetUnavailable);
             case JwsCheckKind.AlgorithmNotAllowed:
@@ -82,7 +95,7 @@ internal sealed class JwtAccessTokenValidator
         }
 
         JsonWebToken jwt = check.Token!;
-        if (_requireType && !IsAccessTokenType(jwt.Typ))
+        if (_requireType ? !IsAccessTokenType(jwt.Typ) : IsOtherJwtType(jwt.Typ))
         {
             return LocalTokenOutcome.Refused(FapiFailureReason.WrongAccessTokenType);
         }
@@ -93,7 +106,7 @@ internal sealed class JwtAccessTokenValidator
             return LocalTokenOutcome.Refused(FapiFailureReason.MalformedTokenMetadata);
         }
 
-        if (JwtAccessTokenClaims.FirstMissing(claims, _audience is not null) is { } missing)
+        if (JwtAccessTokenClaims.FirstMissing(claims, _audienceRequired) is { } missing)
         {
             return LocalTokenOutcome.Refused(FapiFailureReason.MissingTokenClaim, missing);
         }
@@ -105,24 +118,19 @@ internal sealed class JwtAccessTokenValidator
             return LocalTokenOutcome.Refused(FapiFailureReason.IssuerMismatch);
         }
 
-        if (_audience is not null && !claims.Audiences.Contains(_audience, StringComparer.Ordinal))
-        {
-            return LocalTokenOutcome.Refused(FapiFailureReason.AudienceMismatch);
-        }
-
+        // aud is judged with every answer, introspected or not, against Audience (FapiValidator).
         return LocalTokenOutcome.Validated(claims);
     }
 
     internal static bool IsAccessTokenType(string? typ)
         => typ is not null && (typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase));
 
+    // Even when typ is not required, a JWT that declares itself another kind (an introspection answer, a logout
+    // token, a DPoP proof: anything "+jwt") is not an access token, whoever signed it.
+    private static bool IsOtherJwtType(string? typ)
+        => typ is not null && typ.EndsWith("+jwt", StringComparison.OrdinalIgnoreCase) && !IsAccessTokenType(typ);
+
     /// <summary>The payload's claims, read from its own bytes with the library's strict JSON rules.</summary>
     internal static IntrospectionResult? ReadClaims(JsonWebToken jwt)
-    {
-        string encoded = jwt.EncodedPayload;
-        byte[] utf8 = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
-        return Base64Url.TryDecodeFromChars(encoded, utf8, out int written)
-            ? IntrospectionResponseParser.ParseClaims(utf8.AsSpan(0, written))
-            : null;
-    }
+        => Base64UrlBytes.Decode(jwt.EncodedPayload) is { } utf8 ? IntrospectionResponseParser.ParseClaims(utf8) : null;
 }

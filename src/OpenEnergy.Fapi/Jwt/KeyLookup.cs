@@ -1,15 +1,15 @@
-using Microsoft.IdentityModel.Tokens;
-
 namespace OpenEnergy.Fapi.Jwt;
 
 /// <summary>What looking up a <c>kid</c> found.</summary>
-internal readonly record struct KeyLookup(KeyLookupKind Kind, JsonWebKey[]? Keys)
+internal readonly record struct KeyLookup(KeyLookupKind Kind, IssuerKey[]? Keys)
 {
     public static KeyLookup Unavailable => new(KeyLookupKind.Unavailable, null);
 
     public static KeyLookup Unknown => new(KeyLookupKind.Unknown, null);
 
-    public static KeyLookup Found(JsonWebKey[] keys) => new(KeyLookupKind.Found, keys);
+    public static KeyLookup Stale => new(KeyLookupKind.UnknownWhileStale, null);
+
+    public static KeyLookup Found(IssuerKey[] keys) => new(KeyLookupKind.Found, keys);
 }
 
 /// <summary>The kinds of <see cref="KeyLookup"/>.</summary>
@@ -21,6 +21,9 @@ internal enum KeyLookupKind
     /// <summary>A set fetched successfully has no key under that <c>kid</c>.</summary>
     Unknown,
 
-    /// <summary>No set could be fetched (or refreshed when the <c>kid</c> was unknown): an outage, 503.</summary>
+    /// <summary>The held set has no key under that <c>kid</c>, and the last fetch, which would have brought it, failed.</summary>
+    UnknownWhileStale,
+
+    /// <summary>No set could be fetched and none is held: an outage, 503.</summary>
     Unavailable,
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -56,6 +55,7 @@ internal sealed class SignedIntrospectionReader
                 JwsCheckKind.NotJws => "it is not a compact JWS",
                 JwsCheckKind.NoKeyId => "its header names no kid",
                 JwsCheckKind.UnknownKey => "it is signed with a key the issuer does not publish",
+                JwsCheckKind.UnknownKeyWhileStale => "it names a key the held key set lacks, and the key set could not be refreshed",
                 JwsCheckKind.KeySetUnavailable => "the issuer's key set could not be fetched",
                 JwsCheckKind.AlgorithmNotAllowed => "its algorithm is not allowed or does not fit the key",
                 _ => "its signature is invalid",
@@ -68,16 +68,14 @@ internal sealed class SignedIntrospectionReader
             return Refused("its typ is not token-introspection+jwt");
         }
 
-        string encoded = check.Token.EncodedPayload;
-        byte[] payload = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
-        if (!Base64Url.TryDecodeFromChars(encoded, payload, out int written))
+        if (Base64UrlBytes.Decode(check.Token.EncodedPayload) is not { } payload)
         {
             return Refused("its payload is not base64url");
         }
 
         try
         {
-            using JsonDocument claims = JsonDocument.Parse(payload.AsMemory(0, written), Strict);
+            using JsonDocument claims = JsonDocument.Parse(payload, Strict);
             return Judge(claims.RootElement, expectedIssuer);
         }
         catch (JsonException)

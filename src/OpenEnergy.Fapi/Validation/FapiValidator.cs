@@ -25,6 +25,7 @@ internal sealed class FapiValidator : IFapiValidator
     private readonly FapiFailures _failures;
     private readonly byte[] _keyPrefix;
     private readonly TimeSpan _clockSkew;
+    private readonly string? _audience;
     private readonly StringComparison _scopeComparison;
     private readonly bool _clientIdBoundToUriSan;
     private readonly bool _rolesMandatory;
@@ -39,7 +40,8 @@ internal sealed class FapiValidator : IFapiValidator
         _logger = logger;
         _metrics = metrics;
         _failures = failures;
-        _keyPrefix = TokenHash.CreatePrefix(o.IntrospectionEndpoint ?? o.Issuer, o.ClientId);
+        _audience = o.ValidateAudience && !string.IsNullOrWhiteSpace(o.Audience) ? o.Audience : null;
+        _keyPrefix = TokenHash.CreatePrefix(o.IntrospectionEndpoint ?? o.Issuer, o.ClientId, _audience);
         _clockSkew = o.ClockSkew;
         _scopeComparison = o.CaseInsensitiveScopes ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         _clientIdBoundToUriSan = o.EffectiveClientIdBinding == ClientIdBinding.CertificateUriSan;
@@ -211,6 +213,12 @@ internal sealed class FapiValidator : IFapiValidator
             return FapiFailureReason.IssuerMismatch;
         }
 
+        // Audience, when configured, also holds for introspected answers that name their audiences.
+        if (_audience is not null && result.Audiences.Count > 0 && !Names(result.Audiences, _audience))
+        {
+            return FapiFailureReason.AudienceMismatch;
+        }
+
         if (result.TokenType is { } type && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
             return FapiFailureReason.WrongTokenType;
@@ -223,6 +231,20 @@ internal sealed class FapiValidator : IFapiValidator
             CertificateBinding.DpopBound => FapiFailureReason.DpopBoundToken,
             _ => FapiFailureReason.CertificateMismatch,
         };
+    }
+
+    // An indexed loop: no enumerator allocated on the cache-hit path.
+    private static bool Names(IReadOnlyList<string> audiences, string audience)
+    {
+        for (int i = 0; i < audiences.Count; i++)
+        {
+            if (string.Equals(audiences[i], audience, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private FapiVerdict Reject(FapiFailure failure, in FapiRequest request, CertificateThumbprint? presented, TokenHash? key, IntrospectionResult? result = null)

@@ -126,7 +126,12 @@ public class SignedTokenOptionsValidationTests
         Assert.That(message, Does.Contain(explanation));
     }
 
-    [TestCase("JwksRefreshInterval")]
+    [Test]
+    public void JwksRefreshInterval_UnderASecond_StopsStartUp()
+    {
+        Assert.That(FailureOf(("JwksRefreshInterval", "00:00:00.500")), Does.Contain("OpenEnergy:Fapi:JwksRefreshInterval must be at least 1 second"));
+    }
+
     [TestCase("JwksAutomaticRefreshInterval")]
     [TestCase("IntrospectionResponseMaxAge")]
     public void NonPositiveInterval_StopsStartUp(string key)

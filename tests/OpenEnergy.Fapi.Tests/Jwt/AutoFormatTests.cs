@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Testing;
 using OpenEnergy.Fapi.Tests.Support;
@@ -89,5 +90,28 @@ internal sealed class AutoFormatTests : JwtFixture
         VerdictAssert.Rejected(verdict, 403, "access_denied", FapiFailureReason.MissingDirectoryRole);
         Assert.That(Server.IntrospectionCount, Is.Zero);
         Assert.That(Server.JwksCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task UnknownKeyId_WhileTheKeySetCannotBeRefreshed_IsIntrospected()
+    {
+        Assert.That((await _rs.ValidateAsync("Bearer " + Server.IssueJwt(A, "s1"), A)).Succeeded, Is.True);
+        Server.JwksResponse = FakeIntrospectionResponse.Status(500);
+        Server.RotateSigningKeys();
+        Time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.That((await _rs.ValidateAsync("Bearer " + Server.IssueJwt(A, "s1"), A)).Succeeded, Is.True);
+        Assert.That(Server.IntrospectionCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task IntrospectedAnswer_NamingOtherAudiences_IsInvalidToken()
+    {
+        string other = Server.IssueToken(A, "s1", customize: j => j["aud"] = new JsonArray("https://another-provider.example"));
+        string ours = Server.IssueToken(A, "s1", customize: j => j["aud"] = FakeAuthorizationServer.DefaultJwtAudience);
+
+        VerdictAssert.InvalidToken(await _rs.ValidateAsync("Bearer " + other, A), FapiFailureReason.AudienceMismatch);
+        Assert.That((await _rs.ValidateAsync("Bearer " + ours, A)).Succeeded, Is.True);
+        Assert.That((await _rs.ValidateAsync("Bearer " + Server.IssueToken(A, "s1"), A)).Succeeded, Is.True, "an answer without aud");
     }
 }

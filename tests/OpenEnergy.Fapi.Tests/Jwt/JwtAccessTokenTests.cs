@@ -292,6 +292,30 @@ internal sealed class JwtAccessTokenTests : JwtFixture
         Assert.That(checks.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task CriticalHeaderExtension_IsRefused()
+    {
+        VerdictAssert.InvalidToken(await _rs.ValidateAsync("Bearer " + Jwt(header: h => h["crit"] = new JsonArray("exp")), A), FapiFailureReason.InvalidSignature);
+    }
+
+    [TestCase("token-introspection+jwt")]
+    [TestCase("application/logout+jwt")]
+    [TestCase("dpop+jwt")]
+    public async Task AnotherKindOfJwt_IsRefused_EvenWhenTheTypeIsNotRequired(string typ)
+    {
+        ValidatorHarness rs = NewJwtValidator(configure: o => o.RequireAccessTokenType = false);
+
+        VerdictAssert.InvalidToken(await rs.ValidateAsync("Bearer " + Jwt(header: h => h["typ"] = typ), A), FapiFailureReason.WrongAccessTokenType);
+    }
+
+    [Test]
+    public async Task AudienceString_WithASpace_IsOneAudience_NotTwo()
+    {
+        string token = Jwt(claims: c => c["aud"] = "https://another-provider.example " + FakeAuthorizationServer.DefaultJwtAudience);
+
+        VerdictAssert.InvalidToken(await _rs.ValidateAsync("Bearer " + token, A), FapiFailureReason.AudienceMismatch);
+    }
+
     private static string B64(string json) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
 
     private static IEnumerable<string> HostileTokens()

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using OpenEnergy.Fapi.Testing;
 using OpenEnergy.Fapi.Tests.Support;
 using OpenEnergy.Fapi.Validation;
@@ -187,5 +189,80 @@ internal sealed class KeySetTests : JwtFixture
         // Without the fake server's CA, the key set's TLS certificate is not trusted: no keys, 503.
         VerdictAssert.Rejected(await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1")), A), 503, "temporarily_unavailable", FapiFailureReason.KeySetUnavailable);
         Assert.That(Server.JwksCount, Is.Zero);
+    }
+
+    private static string B64(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    private static JsonObject RsaJwk(string kid, int bits)
+    {
+        using var rsa = RSA.Create(bits);
+        RSAParameters p = rsa.ExportParameters(false);
+        return new JsonObject { ["kty"] = "RSA", ["kid"] = kid, ["n"] = B64(p.Modulus!), ["e"] = B64(p.Exponent!) };
+    }
+
+    private static JsonObject PublishedKey(JsonObject set, string kid) => set["keys"]!.AsArray().Select(k => k!.AsObject()).Single(k => (string?)k["kid"] == kid);
+
+    [Test]
+    public async Task UnusableKeys_AreLeftOutOneByOne_AndTheRestServe()
+    {
+        ValidatorHarness rs = NewJwtValidator();
+        JsonObject set = Server.KeySet();
+        JsonArray keys = set["keys"]!.AsArray();
+        keys.Add(RsaJwk("weak", 1024));
+        keys.Add(new JsonObject { ["kty"] = "EC", ["kid"] = "off-curve", ["crv"] = "P-256", ["x"] = B64(new byte[32]), ["y"] = B64(Enumerable.Repeat((byte)7, 32).ToArray()) });
+        keys.Add(new JsonObject { ["kty"] = "EC", ["kid"] = "short", ["crv"] = "P-256", ["x"] = B64(new byte[8]), ["y"] = B64(new byte[8]) });
+        keys.Add(new JsonObject { ["kty"] = "RSA", ["kid"] = "garbled", ["n"] = "!!!", ["e"] = "AQAB" });
+        keys.Add(new JsonObject { ["kty"] = "oct", ["kid"] = "secret", ["k"] = "c2VjcmV0" });
+        keys.Add(new JsonObject { ["kty"] = "RSA", ["use"] = "enc", ["kid"] = "encryption", ["n"] = PublishedKey(set, Server.RsaKeyId)["n"]!.GetValue<string>(), ["e"] = "AQAB" });
+        Server.JwksResponse = FakeIntrospectionResponse.Json(set.ToJsonString());
+
+        FapiVerdict first = await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1")), A);
+        Assert.That(first.Succeeded, Is.True, () => first.Failure!.Reason + string.Join("\n", rs.Logs.GetSnapshot().Select(r => r.Message)));
+        Assert.That((await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1", algorithm: "ES256")), A)).Succeeded, Is.True);
+        // Earlier rotations with overlap may still publish older keys; the six bad ones never count.
+        Assert.That(KeysOf(rs).Current!.KeyIds, Does.Contain(Server.RsaKeyId).And.Contain(Server.EcKeyId));
+        Assert.That(KeysOf(rs).Current!.KeyIds, Has.None.AnyOf("weak", "off-curve", "short", "garbled", "secret", "encryption"));
+        Assert.That(KeysOf(rs).Current!.Skipped, Is.EqualTo(6));
+        VerdictAssert.InvalidToken(await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1", customizeHeader: h => h["kid"] = "weak")), A), FapiFailureReason.UnknownSigningKey);
+    }
+
+    [Test]
+    public async Task CertificateInTheJwk_IsIgnored_TheKeyIsBuiltFromItsModulus()
+    {
+        ValidatorHarness rs = NewJwtValidator();
+        JsonObject set = Server.KeySet();
+        // x5c naming another key altogether: a library that preferred it would fail every signature.
+        PublishedKey(set, Server.RsaKeyId)["x5c"] = new JsonArray(Convert.ToBase64String(B.RawData));
+        Server.JwksResponse = FakeIntrospectionResponse.Json(set.ToJsonString());
+
+        Assert.That((await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1")), A)).Succeeded, Is.True);
+    }
+
+    [Test]
+    public async Task KeysSharingAKeyId_AnyThatFitsMayVerify()
+    {
+        ValidatorHarness rs = NewJwtValidator();
+        JsonObject set = Server.KeySet();
+        set["keys"]!.AsArray().Insert(0, RsaJwk(Server.RsaKeyId, 2048));
+        Server.JwksResponse = FakeIntrospectionResponse.Json(set.ToJsonString());
+
+        Assert.That((await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1")), A)).Succeeded, Is.True);
+        VerdictAssert.InvalidToken(await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1", defect: FakeJwtDefect.UnpublishedKey)), A), FapiFailureReason.InvalidSignature);
+    }
+
+    [Test]
+    public async Task KeyPinnedToAnAlgorithm_IsUsedWithThatOneAlone()
+    {
+        ValidatorHarness rs = NewJwtValidator(configure: o =>
+        {
+            o.AllowedSigningAlgorithms.Add("PS256");
+            o.AllowedSigningAlgorithms.Add("RS256");
+        });
+        JsonObject set = Server.KeySet();
+        PublishedKey(set, Server.RsaKeyId)["alg"] = "PS256";
+        Server.JwksResponse = FakeIntrospectionResponse.Json(set.ToJsonString());
+
+        Assert.That((await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1")), A)).Succeeded, Is.True);
+        VerdictAssert.InvalidToken(await rs.ValidateAsync(Bearer(Server.IssueJwt(A, "s1", algorithm: "RS256")), A), FapiFailureReason.SigningAlgorithmNotAllowed);
     }
 }
