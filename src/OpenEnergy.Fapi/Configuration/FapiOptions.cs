@@ -56,8 +56,9 @@ public sealed class FapiOptions
         => AccessTokenFormat ?? (Profile == FapiProfile.Ib1 ? Configuration.AccessTokenFormat.Auto : Configuration.AccessTokenFormat.Opaque);
 
     /// <summary>
-    /// The value a JWT access token's <c>aud</c> must contain: this API's identifier at the authorization server.
-    /// Required when tokens may be JWTs, unless <see cref="ValidateAudience"/> is turned off.
+    /// The value a JWT access token's <c>aud</c> must contain: this API's identifier at the authorization server,
+    /// compared exactly. Required when tokens may be JWTs, unless <see cref="ValidateAudience"/> is turned off. An
+    /// introspection answer that carries <c>aud</c> must contain it too.
     /// </summary>
     public string? Audience { get; set; }
 

@@ -90,7 +90,10 @@ public enum FapiFailureReason
     /// <summary>With <c>AccessTokenFormat = Jwt</c>: the JWT's header names no <c>kid</c> (401 <c>invalid_token</c>).</summary>
     JwtWithoutKeyId,
 
-    /// <summary>The issuer's key set, refreshed as the rate limit allows, has no key under the JWT's <c>kid</c> (401 <c>invalid_token</c>).</summary>
+    /// <summary>
+    /// With <c>AccessTokenFormat = Jwt</c>: the issuer's key set, refreshed as the rate limit allows, has no key under the
+    /// JWT's <c>kid</c> (401 <c>invalid_token</c>; with <c>Auto</c> such a token is introspected instead).
+    /// </summary>
     UnknownSigningKey,
 
     /// <summary>The JWT's <c>alg</c> is not in <c>AllowedSigningAlgorithms</c>, or does not fit the named key's type (401 <c>invalid_token</c>).</summary>
@@ -105,9 +108,12 @@ public enum FapiFailureReason
     /// <summary>The JWT lacks a claim RFC 9068 §2.2 requires; the description names it (401 <c>invalid_token</c>).</summary>
     MissingTokenClaim,
 
-    /// <summary>The JWT's <c>aud</c> does not contain <c>Audience</c> (401 <c>invalid_token</c>).</summary>
+    /// <summary>The JWT's <c>aud</c>, or an introspection answer's, does not contain <c>Audience</c> (401 <c>invalid_token</c>).</summary>
     AudienceMismatch,
 
-    /// <summary>The issuer's key set could not be fetched and no usable key is held (503 with <c>Retry-After</c>).</summary>
+    /// <summary>
+    /// The issuer's key set could not be fetched and no key is held, or (with <c>Jwt</c>) the held set lacks the
+    /// JWT's <c>kid</c> and could not be refreshed (503 with <c>Retry-After</c>).
+    /// </summary>
     KeySetUnavailable,
 }

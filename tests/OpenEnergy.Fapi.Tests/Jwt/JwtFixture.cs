@@ -1,8 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Jwt;
 using OpenEnergy.Fapi.Testing;
 using OpenEnergy.Fapi.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OpenEnergy.Fapi.Tests.Jwt;
 
