@@ -4,37 +4,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Testing;
-using static OpenEnergy.Fapi.Tests.Support.Certificates;
+using OpenEnergy.Fapi.Tests.Support;
 
 namespace OpenEnergy.Fapi.Tests.Configuration;
 
 /// <summary>The shared cache's settings at start-up: a key is required, a Redis setting is never silently ignored.</summary>
-public class SharedCacheOptionsValidationTests
+public class SharedCacheOptionsValidationTests : ProviderSettingsFixture
 {
-    private string _directory = null!;
-    private Dictionary<string, string?> _settings = null!;
-
-    [SetUp]
-    public void WriteKeyMaterial()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "oe-fapi-shared-" + Guid.NewGuid().ToString("N"));
-        (string certificatePath, string keyPath) = TestCertificateAuthority.WritePemFiles(Provider, _directory, "provider");
-        _settings = new()
-        {
-            ["OpenEnergy:Fapi:Issuer"] = "https://matls-auth.directory.example/",
-            ["OpenEnergy:Fapi:ClientId"] = "provider-client",
-            ["OpenEnergy:Fapi:CertificatePath"] = certificatePath,
-            ["OpenEnergy:Fapi:PrivateKeyPath"] = keyPath,
-        };
-    }
-
-    [TearDown]
-    public void DeleteKeyMaterial() => System.IO.Directory.Delete(_directory, recursive: true);
-
     private ServiceProvider Build(bool redis)
     {
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(_settings).Build();
-        IServiceCollection services = new ServiceCollection().AddOpenEnergyFapi(configuration.GetSection(FapiOptions.SectionName));
+        IServiceCollection services = new ServiceCollection().AddOpenEnergyFapi(Section());
         if (redis)
         {
             services.AddRedisSharedCache();
@@ -54,10 +33,10 @@ public class SharedCacheOptionsValidationTests
     public void SharedCacheKeys_Bind()
     {
         string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        _settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
-        _settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = key;
-        _settings["OpenEnergy:Fapi:SharedCache:KeyPrefix"] = "fleet-a:";
-        _settings["OpenEnergy:Fapi:SharedCache:Timeout"] = "00:00:00.100";
+        Settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
+        Settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = key;
+        Settings["OpenEnergy:Fapi:SharedCache:KeyPrefix"] = "fleet-a:";
+        Settings["OpenEnergy:Fapi:SharedCache:Timeout"] = "00:00:00.100";
         using ServiceProvider services = Build(redis: true);
 
         SharedCacheOptions o = services.GetRequiredService<IOptions<FapiOptions>>().Value.SharedCache;
@@ -80,7 +59,7 @@ public class SharedCacheOptionsValidationTests
     [Test]
     public void SharedCacheWithoutAnIntegrityKey_FailsAtStartUp_ShowingACommandThatMakesOne()
     {
-        _settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
+        Settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
 
         string message = FailureOf(redis: true);
 
@@ -92,8 +71,8 @@ public class SharedCacheOptionsValidationTests
     [TestCase("not base64 at all!")]
     public void IntegrityKeyNotBase64OfAtLeast32Bytes_FailsAtStartUp_WithoutEchoingIt(string key)
     {
-        _settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
-        _settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = key;
+        Settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
+        Settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = key;
 
         string message = FailureOf(redis: true);
 
@@ -104,7 +83,7 @@ public class SharedCacheOptionsValidationTests
     [Test]
     public void RedisSetWithoutAddRedisSharedCache_FailsAtStartUp()
     {
-        _settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
+        Settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
 
         string message = FailureOf(redis: false);
 
@@ -115,7 +94,7 @@ public class SharedCacheOptionsValidationTests
     [Test]
     public void AddRedisSharedCacheWithoutARedisSetting_FailsAtStartUp()
     {
-        _settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        Settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
         string message = FailureOf(redis: true);
 
@@ -125,8 +104,8 @@ public class SharedCacheOptionsValidationTests
     [Test]
     public void RedisStringThatDoesNotParse_FailsAtStartUp_WithoutEchoingThePassword()
     {
-        _settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379,password=hunter2-secret,nosuchoption=1";
-        _settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        Settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379,password=hunter2-secret,nosuchoption=1";
+        Settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
         string message = FailureOf(redis: true);
 
@@ -138,9 +117,9 @@ public class SharedCacheOptionsValidationTests
     [TestCase("00:00:06")]
     public void TimeoutOutOfRange_FailsAtStartUp(string timeout)
     {
-        _settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
-        _settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        _settings["OpenEnergy:Fapi:SharedCache:Timeout"] = timeout;
+        Settings["OpenEnergy:Fapi:SharedCache:Redis"] = "localhost:6379";
+        Settings["OpenEnergy:Fapi:SharedCache:IntegrityKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        Settings["OpenEnergy:Fapi:SharedCache:Timeout"] = timeout;
 
         Assert.That(FailureOf(redis: true), Does.Contain("OpenEnergy:Fapi:SharedCache:Timeout must be above 0 and at most 5 s"));
     }

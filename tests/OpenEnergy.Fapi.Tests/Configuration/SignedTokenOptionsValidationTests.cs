@@ -3,42 +3,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Testing;
-using static OpenEnergy.Fapi.Tests.Support.Certificates;
+using OpenEnergy.Fapi.Tests.Support;
 
 namespace OpenEnergy.Fapi.Tests.Configuration;
 
 /// <summary>Start-up validation of the JWT and signed-introspection settings.</summary>
-public class SignedTokenOptionsValidationTests
+public class SignedTokenOptionsValidationTests : ProviderSettingsFixture
 {
-    private string _directory = null!;
-    private Dictionary<string, string?> _settings = null!;
-
-    [SetUp]
-    public void WriteKeyMaterial()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "oe-fapi-jwt-options-" + Guid.NewGuid().ToString("N"));
-        (string certificate, string key) = TestCertificateAuthority.WritePemFiles(Provider, _directory, "provider");
-        _settings = new()
-        {
-            ["OpenEnergy:Fapi:Issuer"] = "https://matls-auth.directory.example/",
-            ["OpenEnergy:Fapi:ClientId"] = "provider-client",
-            ["OpenEnergy:Fapi:CertificatePath"] = certificate,
-            ["OpenEnergy:Fapi:PrivateKeyPath"] = key,
-        };
-    }
-
-    [TearDown]
-    public void DeleteKeyMaterial() => System.IO.Directory.Delete(_directory, recursive: true);
-
     private FapiOptions Bind(params (string Key, string Value)[] settings)
     {
         foreach ((string key, string value) in settings)
         {
-            _settings["OpenEnergy:Fapi:" + key] = value;
+            Settings["OpenEnergy:Fapi:" + key] = value;
         }
 
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(_settings).Build();
-        using ServiceProvider services = new ServiceCollection().AddOpenEnergyFapi(configuration.GetSection(FapiOptions.SectionName)).BuildServiceProvider();
+        using ServiceProvider services = new ServiceCollection().AddOpenEnergyFapi(Section()).BuildServiceProvider();
         return services.GetRequiredService<IOptions<FapiOptions>>().Value;
     }
 
