@@ -35,6 +35,7 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
     private int _discoveryCount;
     private int _tokenCount;
     private int _jwksCount;
+    private readonly ConcurrentQueue<string> _issued = new();
     private readonly FakeSigningKeys _keys = new();
 
     /// <summary>The media type of a signed introspection response (RFC 9701).</summary>
@@ -102,6 +103,13 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
     /// <summary>How many tokens the token endpoint issued.</summary>
     public int TokenCount => Volatile.Read(ref _tokenCount);
+
+    /// <summary>Every token the token endpoint issued, in order (revoke one with <see cref="Revoke"/>).</summary>
+    public IReadOnlyCollection<string> IssuedTokens => _issued;
+
+    /// <summary>Makes a token introspect as inactive from now on (a revocation).</summary>
+    /// <param name="token">The token.</param>
+    public void Revoke(string token) => SetResponse(token, FakeIntrospectionResponse.Inactive());
 
     /// <summary>Every introspection request, in order of arrival.</summary>
     public IReadOnlyCollection<RecordedIntrospection> Introspections => _introspections;
@@ -447,9 +455,11 @@ public sealed class FakeAuthorizationServer : IAsyncDisposable
 
         string scope = form["scope"].ToString() is { Length: > 0 } requested ? requested : _options.DefaultScope;
         string clientId = form["client_id"].ToString() is { Length: > 0 } id ? id : caller.GetNameInfo(X509NameType.SimpleName, false);
+        X509Certificate2 boundTo = _options.BindIssuedTokensTo ?? caller;
         string token = _options.IssueJwtAccessTokens
-            ? IssueJwt(caller, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime, _options.JwtSigningAlgorithm)
-            : IssueToken(caller, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime);
+            ? IssueJwt(boundTo, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime, _options.JwtSigningAlgorithm)
+            : IssueToken(boundTo, scope.Length == 0 ? null : scope, clientId, _options.TokenLifetime);
+        _issued.Enqueue(token);
         Interlocked.Increment(ref _tokenCount);
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new JsonObject

@@ -38,6 +38,12 @@ public sealed class FakeAuthorizationServerOptions
     /// <summary>The <c>aud</c> of issued JWTs; <see cref="FakeAuthorizationServer.DefaultJwtAudience"/> by default.</summary>
     public string JwtAudience { get; set; } = FakeAuthorizationServer.DefaultJwtAudience;
 
+    /// <summary>
+    /// When set, tokens from the token endpoint are bound to this certificate instead of the caller's: a consumer
+    /// that then presents its own gets 401 <c>invalid_token</c> from a provider (tests of a binding mismatch).
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? BindIssuedTokensTo { get; set; }
+
     /// <summary>The clock for <c>iat</c> and <c>exp</c>; the system clock when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using OpenEnergy.Fapi.Introspection;
 
@@ -21,7 +20,8 @@ internal sealed class ProviderCredentials
     /// <summary>Loads the configured key material; throws <see cref="InvalidOperationException"/> with a message naming the key and the fix.</summary>
     public static ProviderCredentials Load(FapiOptions options)
     {
-        X509Certificate2 certificate = options.ClientCertificate ?? LoadPemPair(options);
+        X509Certificate2 certificate = options.ClientCertificate
+            ?? TransportCertificate.Load(options.CertificatePath, options.PrivateKeyPath, options.PrivateKeyPassword, FapiOptions.SectionName, "the provider's");
         if (!certificate.HasPrivateKey)
         {
             throw new InvalidOperationException(
@@ -35,40 +35,5 @@ internal sealed class ProviderCredentials
         }
 
         return new ProviderCredentials(certificate, new AuthorizationServerCertificateValidator(cas, options.AuthorizationServerTrust));
-    }
-
-    private static X509Certificate2 LoadPemPair(FapiOptions options)
-    {
-        string certificatePath = RequireFile(options.CertificatePath, "CertificatePath", "the provider's transport certificate (PEM)");
-        string keyPath = RequireFile(options.PrivateKeyPath, "PrivateKeyPath", "the private key of CertificatePath (PEM)");
-        try
-        {
-            X509Certificate2 pair = string.IsNullOrEmpty(options.PrivateKeyPassword)
-                ? X509Certificate2.CreateFromPemFile(certificatePath, keyPath)
-                : X509Certificate2.CreateFromEncryptedPemFile(certificatePath, options.PrivateKeyPassword, keyPath);
-            return pair;
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            throw new InvalidOperationException(
-                $"{FapiOptions.SectionName}:CertificatePath/PrivateKeyPath: cannot load '{certificatePath}' with '{keyPath}': {ex.Message} " +
-                "Check that the key belongs to the certificate, that both are PEM, and that PrivateKeyPassword is set for an encrypted key.", ex);
-        }
-    }
-
-    private static string RequireFile(string? path, string key, string what)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new InvalidOperationException($"{FapiOptions.SectionName}:{key} is required: set it to {what}, or give ClientCertificate in code.");
-        }
-
-        string full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new InvalidOperationException($"{FapiOptions.SectionName}:{key}: the file '{full}' does not exist ({what}).");
-        }
-
-        return full;
     }
 }
