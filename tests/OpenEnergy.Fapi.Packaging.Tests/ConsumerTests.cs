@@ -4,13 +4,14 @@ namespace OpenEnergy.Fapi.Packaging.Tests;
 
 /// <summary>
 /// Packs every library and builds a throw-away provider outside the solution that references the packages
-/// by version from that folder only; it must serve one 200 and one 401. Fails when a package misses a
+/// by version from that folder only; it must serve one 200 and one 401, and one more 200 to a consumer built
+/// with the Client package over mutual TLS. Fails when a package misses a
 /// dependency, a file, or a public type the README uses.
 /// </summary>
 [NonParallelizable]
 public class ConsumerTests
 {
-    private static readonly string[] Packages = ["OpenEnergy.Fapi", "OpenEnergy.Fapi.AspNetCore", "OpenEnergy.Fapi.HttpListener", "OpenEnergy.Fapi.Redis", "OpenEnergy.Fapi.Testing"];
+    private static readonly string[] Packages = ["OpenEnergy.Fapi", "OpenEnergy.Fapi.AspNetCore", "OpenEnergy.Fapi.HttpListener", "OpenEnergy.Fapi.Redis", "OpenEnergy.Fapi.Testing", "OpenEnergy.Fapi.Client"];
 
     [Test]
     [CancelAfter(600_000)]
@@ -43,6 +44,7 @@ public class ConsumerTests
 
             Assert.That(ran, Is.Zero, runOutput);
             Assert.That(runOutput, Does.Contain("with token: 200; without: 401 Bearer realm=\"open-energy\""));
+            Assert.That(runOutput, Does.Contain("consumer client over mutual TLS: 200 data"));
         }
         finally
         {

@@ -1,12 +1,17 @@
 // A minimal provider built only from the packed OpenEnergy.Fapi packages, as a user would write it:
-// AddOpenEnergyFapi + RequireFapi, against the fake authorization server from OpenEnergy.Fapi.Testing.
+// AddOpenEnergyFapi + RequireFapi, against the fake authorization server from OpenEnergy.Fapi.Testing; and a
+// consumer from the Client package fetching from it over mutual TLS with a token it gets itself.
 using System.Net;
 using System.Net.Http.Headers;
+using OpenEnergy.Fapi.Client;
+using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Testing;
 
 await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync();
 using TestCertificateAuthority directory = TestCertificateAuthority.Create("Consumer Test Directory");
 var consumer = directory.IssueClientCertificate("consumer");
+string directoryCa = Path.Combine(Path.GetTempPath(), $"consumer-test-ca-{Guid.NewGuid():N}.pem");
+File.WriteAllText(directoryCa, directory.Certificate.ExportCertificatePem() + "\n");
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddOpenEnergyFapi(options =>
@@ -16,6 +21,7 @@ builder.Services.AddOpenEnergyFapi(options =>
     options.ClientCertificate = directory.IssueClientCertificate("provider");
     options.AuthorizationServerCaCertificates.Add(server.Authority.Certificate);
     options.ClientCertificateHeader = "X-Client-Cert";
+    options.TrustedClientCaPath = directoryCa;
 });
 if (builder.Configuration["OpenEnergy:Fapi:SharedCache:Redis"] is not null)
 {
@@ -23,19 +29,53 @@ if (builder.Configuration["OpenEnergy:Fapi:SharedCache:Redis"] is not null)
     builder.Services.AddRedisSharedCache();
 }
 
-builder.WebHost.UseUrls("http://127.0.0.1:0");
+var serverCertificate = directory.IssueServerCertificate("localhost");
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    // Plain HTTP behind a (pretend) proxy that forwards the certificate, and Kestrel's own mutual TLS.
+    kestrel.Listen(IPAddress.Loopback, 0);
+    kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+    {
+        https.ServerCertificate = serverCertificate;
+        https.ConfigureFapiMutualTls(new FapiOptions { TrustedClientCaPath = directoryCa });
+    }));
+});
 var app = builder.Build();
 app.UseFapiHeaders();
 app.MapGet("/data", () => "data").RequireFapi("energy:read");
 await app.StartAsync();
+string[] urls = [.. app.Urls];
 
-using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+using var client = new HttpClient { BaseAddress = new Uri(urls.First(u => u.StartsWith("http:", StringComparison.Ordinal))) };
 client.DefaultRequestHeaders.Add("X-Client-Cert", Convert.ToBase64String(consumer.RawData));
 using var withToken = new HttpRequestMessage(HttpMethod.Get, "/data");
 withToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.IssueToken(consumer, "energy:read"));
 using HttpResponseMessage ok = await client.SendAsync(withToken);
 using HttpResponseMessage refused = await client.GetAsync("/data");
+
+// The consumer side: the Client package, as its README shows it.
+HostApplicationBuilder consumerBuilder = Host.CreateApplicationBuilder();
+consumerBuilder.Services.AddOpenEnergyFapiClient("provider", options =>
+{
+    options.Issuer = server.BaseAddress.ToString();
+    options.ClientId = "consumer";
+    options.ClientCertificate = consumer;
+    options.AuthorizationServerCaCertificates.Add(server.Authority.Certificate);
+    options.ProviderCaCertificates.Add(directory.Certificate);
+    options.Scopes.Add("energy:read");
+});
+using (IHost consumerApp = consumerBuilder.Build())
+{
+    await consumerApp.StartAsync();
+    HttpClient fapi = consumerApp.Services.GetRequiredService<IHttpClientFactory>().CreateClient("provider");
+    string https = urls.First(u => u.StartsWith("https:", StringComparison.Ordinal)).Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+    using HttpResponseMessage fetched = await (await fapi.GetAsync(https + "/data")).EnsureFapiSuccessAsync();
+    Console.WriteLine($"consumer client over mutual TLS: {(int)fetched.StatusCode} {await fetched.Content.ReadAsStringAsync()}");
+    await consumerApp.StopAsync();
+}
+
 await app.StopAsync();
+File.Delete(directoryCa);
 
 Console.WriteLine($"with token: {(int)ok.StatusCode}; without: {(int)refused.StatusCode} {refused.Headers.WwwAuthenticate}");
 return ok.StatusCode == HttpStatusCode.OK && refused.StatusCode == HttpStatusCode.Unauthorized ? 0 : 1;
