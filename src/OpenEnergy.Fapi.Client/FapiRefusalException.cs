@@ -37,7 +37,19 @@ public sealed class FapiRefusalException : HttpRequestException
     public TimeSpan? RetryAfter { get; }
 
     private static string Describe(HttpStatusCode status, string? error, string? description, string? interactionId)
-        => $"The provider refused the request with {(int)status} {error ?? status.ToString()}"
-            + (description is null ? "" : $": {description}")
-            + (interactionId is null ? "." : $" (x-fapi-interaction-id {interactionId}).");
+        => $"The provider refused the request with {(int)status} {Printable(error) ?? status.ToString()}"
+            + (description is null ? "" : $": {Printable(description)}")
+            + (interactionId is null ? "." : $" (x-fapi-interaction-id {Printable(interactionId)}).");
+
+    // What a server sent goes into a message that may be logged: printable, and not too long.
+    private static string? Printable(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        string clean = new([.. text.Where(c => !char.IsControl(c))]);
+        return clean.Length <= 200 ? clean : clean[..200] + "…";
+    }
 }

@@ -47,7 +47,7 @@ public static class FapiResponseExtensions
             }
 
             TimeSpan? retryAfter = response.Headers.RetryAfter is { } header
-                ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+                ? header.Delta ?? (header.Date is { } date ? Max(date - DateTimeOffset.UtcNow, TimeSpan.Zero) : null)
                 : null;
             throw new FapiRefusalException(response.StatusCode, error, description, response.GetFapiInteractionId(), retryAfter);
         }
@@ -57,22 +57,21 @@ public static class FapiResponseExtensions
     {
         try
         {
+            // Buffered up to the limit and no further, whatever the length (or its absence) says.
+            await content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
             byte[] bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            if (bytes.Length > MaxErrorBodyBytes)
-            {
-                return default;
-            }
-
             using JsonDocument body = JsonDocument.Parse(bytes);
             return body.RootElement.ValueKind == JsonValueKind.Object
                 ? (Text(body.RootElement, "error"), Text(body.RootElement, "error_description"))
                 : default;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or HttpRequestException)
         {
             return default;
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string? Text(JsonElement element, string name)
         => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -5,11 +5,14 @@ using OpenEnergy.Fapi.Introspection;
 namespace OpenEnergy.Fapi.Client.Configuration;
 
 /// <summary>A client's TLS identity, and how it judges the authorization server's and the providers' certificates.</summary>
-internal sealed class FapiClientCredentials
+internal sealed class FapiClientCredentials : IDisposable
 {
-    private FapiClientCredentials(X509Certificate2 certificate, AuthorizationServerCertificateValidator authorizationServer, AuthorizationServerCertificateValidator providers)
+    private readonly bool _ownsCertificate;
+
+    private FapiClientCredentials(X509Certificate2 certificate, bool ownsCertificate, AuthorizationServerCertificateValidator authorizationServer, AuthorizationServerCertificateValidator providers)
     {
         Certificate = certificate;
+        _ownsCertificate = ownsCertificate;
         AuthorizationServerTrust = authorizationServer;
         ProviderTrust = providers;
     }
@@ -33,8 +36,18 @@ internal sealed class FapiClientCredentials
 
         return new FapiClientCredentials(
             certificate,
+            ownsCertificate: options.ClientCertificate is null,
             new AuthorizationServerCertificateValidator(Bundle(options.AuthorizationServerCaCertificates, options.AuthorizationServerCaPath, "AuthorizationServerCaPath", section), OpenEnergy.Fapi.Configuration.AuthorizationServerTrust.SystemAndBundle),
             new AuthorizationServerCertificateValidator(Bundle(options.ProviderCaCertificates, options.ProviderCaPath, "ProviderCaPath", section), OpenEnergy.Fapi.Configuration.AuthorizationServerTrust.SystemAndBundle));
+    }
+
+    /// <summary>Disposes the certificate when it was loaded from files (one given in code belongs to the application).</summary>
+    public void Dispose()
+    {
+        if (_ownsCertificate)
+        {
+            Certificate.Dispose();
+        }
     }
 
     private static X509Certificate2Collection Bundle(X509Certificate2Collection given, string? path, string key, string section)

@@ -51,11 +51,15 @@ public sealed class FapiClientOptions
     public TimeSpan TokenRefreshBefore { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// The longest one call may take, retries of transient faults (connection errors, 5xx, 429 with
-    /// <c>Retry-After</c>) and the token request included. Default 30 s.
+    /// The longest one call may take, the token request, retries of transient faults (connection errors, 5xx, 408,
+    /// 429) and the retry after a 401 included. A <c>Retry-After</c> longer than a quarter of it is not waited out.
+    /// Default 30 s.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Retries after a transient fault, within <see cref="Timeout"/>. Default 2; 0 turns retries off.</summary>
+    /// <summary>
+    /// Retries after a transient fault, within <see cref="Timeout"/>, for GET, HEAD, OPTIONS and DELETE (never for a
+    /// POST, PUT or PATCH towards a provider). Default 2; 0 turns retries off.
+    /// </summary>
     public int RetryCount { get; set; } = 2;
 }

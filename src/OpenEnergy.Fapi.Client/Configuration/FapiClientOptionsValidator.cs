@@ -67,7 +67,7 @@ internal sealed class FapiClientOptionsValidator : IValidateOptions<FapiClientOp
             try
             {
                 // Loads the key pair and the bundles, so a wrong path or a key of another certificate stops start-up.
-                _ = FapiClientCredentials.Load(options, _section);
+                FapiClientCredentials.Load(options, _section).Dispose();
             }
             catch (InvalidOperationException ex)
             {

@@ -68,42 +68,57 @@ public static class FapiClientServiceCollectionExtensions
                 client.MaxResponseContentBufferSize = MaxAuthorizationServerResponseBytes;
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .AddResilienceHandler("fapi-token", (pipeline, context) => Transient(pipeline, context, name));
+            .AddResilienceHandler("fapi-token", (pipeline, context) => Transient(pipeline, context, name, retryUnsafeMethods: true));
 
         IHttpClientBuilder client = services.AddHttpClient(name)
             .ConfigurePrimaryHttpMessageHandler(sp => MutualTls(sp.GetRequiredService<FapiClientRegistry>()[name], toProviders: true))
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // A backstop for reading a body after the handlers are done; the handler's own bound answers first.
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<FapiClientRegistry>()[name].Options.Timeout + TimeSpan.FromSeconds(5))
             .AddHttpMessageHandler(sp =>
             {
                 FapiClientContext context = sp.GetRequiredService<FapiClientRegistry>()[name];
-                return new FapiClientHandler(context.Tokens, context.Options.Timeout, sp.GetRequiredService<ILoggerFactory>().CreateLogger("OpenEnergy.Fapi.Client"));
+                return new FapiClientHandler(context.Tokens, context.Options.Timeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("OpenEnergy.Fapi.Client"));
             });
-        client.AddResilienceHandler("fapi", (pipeline, context) => Transient(pipeline, context, name));
+        client.AddResilienceHandler("fapi", (pipeline, context) => Transient(pipeline, context, name, retryUnsafeMethods: false));
         return client;
     }
 
     // Bounded in time, retrying only what may pass on a second try: connection errors, timeouts, 5xx, 408 and 429
-    // (after its Retry-After). Never a refusal (400, 401, 403), never a TLS failure (an untrusted certificate stays
-    // untrusted).
-    private static void Transient(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context, string name)
+    // (after a short Retry-After; a longer one goes back to the caller). Never a refusal (400, 401, 403), never a TLS
+    // failure (an untrusted certificate stays untrusted), and towards providers never a POST, PUT or PATCH (which
+    // may not be idempotent); a token request is always safe to repeat.
+    private static void Transient(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context, string name, bool retryUnsafeMethods)
     {
         FapiClientOptions options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<FapiClientOptions>>().Get(name);
         pipeline.AddTimeout(options.Timeout);
-        if (options.RetryCount > 0)
+        if (options.RetryCount == 0)
         {
-            pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = options.RetryCount,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is not HttpRequestException { InnerException: AuthenticationException }
-                    && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
-            });
+            return;
         }
+
+        TimeSpan longestWait = options.Timeout / 4;
+        var retry = new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = options.RetryCount,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(
+                !IsTlsFailure(args.Outcome.Exception)
+                && !(args.Outcome.Result?.Headers.RetryAfter?.Delta > longestWait)
+                && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+        };
+        if (!retryUnsafeMethods)
+        {
+            retry.DisableForUnsafeHttpMethods();
+        }
+
+        pipeline.AddRetry(retry);
     }
+
+    private static bool IsTlsFailure(Exception? exception)
+        => exception is HttpRequestException { InnerException: AuthenticationException } or HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError };
 
     private static SocketsHttpHandler MutualTls(FapiClientContext context, bool toProviders) => new()
     {

@@ -17,7 +17,14 @@ internal sealed class AccessTokenSource
     private const int MaxResponseBytes = 64 * 1024;
 
     private static readonly TimeSpan UnknownLifetime = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan LongestLifetime = TimeSpan.FromHours(24);
     private static readonly TimeSpan DiscoveryLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>After a failed token request, callers get the same failure for this long instead of a new request.</summary>
+    private static readonly TimeSpan FailureHold = TimeSpan.FromSeconds(2);
+
+    /// <summary>A token younger than this is not replaced because a provider refused it (a provider refusing every token must not drive a request per call).</summary>
+    private static readonly TimeSpan YoungestReplaced = TimeSpan.FromSeconds(1);
 
     private readonly string _name;
     private readonly FapiClientOptions _options;
@@ -27,7 +34,9 @@ internal sealed class AccessTokenSource
     private readonly Uri _discoveryUrl;
     private readonly Lock _gate = new();
     private AccessToken? _current;
+    private DateTimeOffset _obtainedAt;
     private Task<AccessToken>? _pending;
+    private (FapiTokenRequestException Failure, DateTimeOffset Until)? _failure;
     private (Uri Endpoint, DateTimeOffset FetchedAt)? _endpoint;
 
     public AccessTokenSource(string name, FapiClientOptions options, IHttpClientFactory httpClientFactory, TimeProvider time, ILogger logger)
@@ -52,9 +61,16 @@ internal sealed class AccessTokenSource
         Task<AccessToken> request;
         lock (_gate)
         {
-            if (_current is { } current && current.Value != rejected && _time.GetUtcNow() < current.RefreshAt)
+            DateTimeOffset now = _time.GetUtcNow();
+            if (_current is { } current && now < current.RefreshAt
+                && (current.Value != rejected || now - _obtainedAt < YoungestReplaced))
             {
                 return current.Value;
+            }
+
+            if (_pending is null && _failure is { } failed && now < failed.Until)
+            {
+                throw new FapiTokenRequestException(failed.Failure.Message, failed.Failure.StatusCode, failed.Failure.Error, failed.Failure.ErrorDescription, failed.Failure);
             }
 
             request = _pending ??= RequestAsync();
@@ -78,14 +94,17 @@ internal sealed class AccessTokenSource
             {
                 throw new FapiTokenRequestException($"The authorization server at {_options.Issuer} did not answer within {_options.Timeout.TotalSeconds:0.#} s (OpenEnergy.Fapi client '{_name}').", inner: ex);
             }
-            catch (HttpRequestException ex) when (ex is not FapiTokenRequestException)
+            catch (Exception ex) when (ex is not FapiTokenRequestException)
             {
-                throw new FapiTokenRequestException($"The authorization server at {_options.Issuer} could not be reached: {ex.InnerException?.Message ?? ex.Message} (OpenEnergy.Fapi client '{_name}').", inner: ex);
+                string reason = ex is HttpRequestException ? ex.InnerException?.Message ?? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+                throw new FapiTokenRequestException($"The authorization server at {_options.Issuer} could not be reached or gave no usable answer: {reason} (OpenEnergy.Fapi client '{_name}').", inner: ex);
             }
 
             lock (_gate)
             {
                 _current = token;
+                _obtainedAt = _time.GetUtcNow();
+                _failure = null;
             }
 
             return token;
@@ -93,6 +112,11 @@ internal sealed class AccessTokenSource
         catch (FapiTokenRequestException ex)
         {
             _logger.TokenRequestFailed(_name, ex.Message);
+            lock (_gate)
+            {
+                _failure = (ex, _time.GetUtcNow() + FailureHold);
+            }
+
             throw;
         }
         finally
@@ -139,8 +163,9 @@ internal sealed class AccessTokenSource
             throw new FapiTokenRequestException($"The token endpoint {endpoint} answered without a Bearer access_token (OpenEnergy.Fapi client '{_name}').", response.StatusCode);
         }
 
+        // expires_in is trusted within reason: a day at most, whatever a server says.
         TimeSpan lifetime = body!.RootElement.TryGetProperty("expires_in", out JsonElement expiresIn) && expiresIn.TryGetInt64(out long seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, (long)LongestLifetime.TotalSeconds))
             : UnknownLifetime;
         // Replaced TokenRefreshBefore ahead of expiry, but never before half its life (short-lived tokens).
         TimeSpan ahead = TimeSpan.FromTicks(Math.Min(_options.TokenRefreshBefore.Ticks, lifetime.Ticks / 2));
