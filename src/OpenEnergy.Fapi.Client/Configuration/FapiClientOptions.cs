@@ -58,8 +58,8 @@ public sealed class FapiClientOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Retries after a transient fault, within <see cref="Timeout"/>, for GET, HEAD, OPTIONS and DELETE (never for a
-    /// POST, PUT or PATCH towards a provider). Default 2; 0 turns retries off.
+    /// Retries after a transient fault, within <see cref="Timeout"/>, for GET, HEAD and OPTIONS (never for a POST,
+    /// PUT, PATCH or DELETE towards a provider). Default 2; 0 turns retries off.
     /// </summary>
     public int RetryCount { get; set; } = 2;
 }

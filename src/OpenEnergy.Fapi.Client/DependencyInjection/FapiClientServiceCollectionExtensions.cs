@@ -85,8 +85,8 @@ public static class FapiClientServiceCollectionExtensions
 
     // Bounded in time, retrying only what may pass on a second try: connection errors, timeouts, 5xx, 408 and 429
     // (after a short Retry-After; a longer one goes back to the caller). Never a refusal (400, 401, 403), never a TLS
-    // failure (an untrusted certificate stays untrusted), and towards providers never a POST, PUT or PATCH (which
-    // may not be idempotent); a token request is always safe to repeat.
+    // failure (an untrusted certificate stays untrusted), and towards providers never a POST, PUT, PATCH or DELETE
+    // (they change data); a token request is always safe to repeat.
     private static void Transient(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context, string name, bool retryUnsafeMethods)
     {
         FapiClientOptions options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<FapiClientOptions>>().Get(name);
