@@ -6,6 +6,12 @@ public static class FapiDefaults
     /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> (from <see cref="System.Net.Http.IHttpClientFactory"/>) that talks to the authorization server over mutual TLS.</summary>
     public const string HttpClientName = "OpenEnergy.Fapi.AuthorizationServer";
 
+    /// <summary>
+    /// How long before a certificate expires it is reported as soon to expire: by the command-line tool's
+    /// <c>inspect</c> and <c>ca-bundle check</c>, and the health checks. 30 days.
+    /// </summary>
+    public static readonly TimeSpan CertificateExpiryWarning = TimeSpan.FromDays(30);
+
     /// <summary>The meter name of the validator's metrics.</summary>
     public const string MeterName = "OpenEnergy.Fapi";
 }

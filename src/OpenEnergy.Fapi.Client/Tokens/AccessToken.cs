@@ -1,4 +1,4 @@
 namespace OpenEnergy.Fapi.Client.Tokens;
 
-/// <summary>A token from the token endpoint and when to replace it.</summary>
-internal sealed record AccessToken(string Value, DateTimeOffset RefreshAt);
+/// <summary>A token from the token endpoint, what the endpoint said about it, and when to replace it.</summary>
+internal sealed record AccessToken(string Value, DateTimeOffset RefreshAt, TimeSpan Lifetime = default, string? Scope = null);

@@ -49,6 +49,18 @@ internal sealed class AccessTokenSource
         _discoveryUrl = new Uri(options.Issuer!.TrimEnd('/') + "/.well-known/openid-configuration");
     }
 
+    /// <summary>The token held now, with what the endpoint said about it (for the command-line tool).</summary>
+    public AccessToken? Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
     /// <summary>The name of the <see cref="HttpClient"/> that talks to the authorization server for client <paramref name="name"/>.</summary>
     public static string AuthorizationServerClientName(string name) => "OpenEnergy.Fapi.Client.AuthorizationServer:" + name;
 
@@ -169,7 +181,7 @@ internal sealed class AccessTokenSource
             : UnknownLifetime;
         // Replaced TokenRefreshBefore ahead of expiry, but never before half its life (short-lived tokens).
         TimeSpan ahead = TimeSpan.FromTicks(Math.Min(_options.TokenRefreshBefore.Ticks, lifetime.Ticks / 2));
-        var token = new AccessToken(value, asked + lifetime - ahead);
+        var token = new AccessToken(value, asked + lifetime - ahead, lifetime, Text(body, "scope"));
         _logger.TokenObtained(_name, endpoint, token.RefreshAt);
         return token;
     }

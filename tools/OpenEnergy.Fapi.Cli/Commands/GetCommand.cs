@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using OpenEnergy.Fapi.Client;
+using Spectre.Console;
+
+namespace OpenEnergy.Fapi.Cli.Commands;
+
+/// <summary><c>oe-fapi get URL [-o FILE]</c>: fetch a dataset as a consumer (token, mutual TLS, interaction id).</summary>
+internal static class GetCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var server = new ServerOptions();
+        var url = new Argument<Uri>("URL") { Description = "The dataset's https URL." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the body to this file (with a progress bar) instead of stdout." };
+        var command = new Command("get", "Fetch a dataset from a provider as a consumer; on refusal print status, error, description and interaction id.") { url, output };
+        server.AddTo(command);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            Uri target = parsed.GetRequiredValue(url);
+            if (!target.IsAbsoluteUri || target.Scheme != Uri.UriSchemeHttps)
+            {
+                throw CliException.Usage($"'{target}' is not an https URL");
+            }
+
+            using ServiceProvider services = server.BuildClient(parsed, console);
+            HttpClient client = ServerOptions.Client(services);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.GetAsync(target, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw CliException.Failed(ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message, ex);
+            }
+
+            using (response)
+            {
+                try
+                {
+                    await response.EnsureFapiSuccessAsync(cancellationToken);
+                }
+                catch (FapiRefusalException refusal)
+                {
+                    console.Fail($"{(int)refusal.StatusCode!} {refusal.Error ?? refusal.StatusCode.ToString()}{(refusal.ErrorDescription is null ? "" : ": " + refusal.ErrorDescription)}");
+                    console.Note($"x-fapi-interaction-id: {refusal.InteractionId}");
+                    return CliExitCode.Failed;
+                }
+
+                console.Note($"{(int)response.StatusCode} {response.Content.Headers.ContentType} (x-fapi-interaction-id: {response.GetFapiInteractionId()})");
+                await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                if (parsed.GetValue(output) is not { } path)
+                {
+                    await body.CopyToAsync(console.OutputStream, cancellationToken);
+                    await console.OutputStream.FlushAsync(cancellationToken);
+                    return CliExitCode.Ok;
+                }
+
+                await using FileStream file = File.Create(path);
+                long? length = response.Content.Headers.ContentLength;
+                await console.Error.Progress().AutoClear(true).StartAsync(async progress =>
+                {
+                    ProgressTask task = progress.AddTask(Markup.Escape(Path.GetFileName(path)), maxValue: length ?? 1);
+                    byte[] buffer = new byte[81920];
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        if (length is not null)
+                        {
+                            task.Increment(read);
+                        }
+                    }
+
+                    task.Value = task.MaxValue;
+                });
+                console.OutText.WriteLine(path);
+                return CliExitCode.Ok;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using OpenEnergy.Fapi.Cli;
+
+return await CliApplication.RunAsync(args, CliConsole.FromProcess());
