@@ -11,16 +11,16 @@ internal static class GetCommand
     public static Command Create(CliConsole console)
     {
         var server = new ServerOptions();
-        var url = new Argument<Uri>("URL") { Description = "The dataset's https URL." };
+        var url = new Argument<string>("URL") { Description = "The dataset's https URL." };
         var output = new Option<string?>("--output", "-o") { Description = "Write the body to this file (with a progress bar) instead of stdout." };
         var command = new Command("get", "Fetch a dataset from a provider as a consumer; on refusal print status, error, description and interaction id.") { url, output };
         server.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            Uri target = parsed.GetRequiredValue(url);
-            if (!target.IsAbsoluteUri || target.Scheme != Uri.UriSchemeHttps)
+            string given = parsed.GetRequiredValue(url);
+            if (!Uri.TryCreate(given, UriKind.Absolute, out Uri? target) || target.Scheme != Uri.UriSchemeHttps)
             {
-                throw CliException.Usage($"'{target}' is not an https URL");
+                throw CliException.Usage($"'{given}' is not an absolute https URL");
             }
 
             using ServiceProvider services = server.BuildClient(parsed, console);

@@ -29,7 +29,7 @@ internal static partial class ProbeCommand
     public static Command Create(CliConsole console)
     {
         var server = new ServerOptions();
-        var url = new Argument<Uri>("URL") { Description = "A protected dataset's https URL that the certificate and scopes may read." };
+        var url = new Argument<string>("URL") { Description = "A protected dataset's https URL that the certificate and scopes may read." };
         var certificateB = new Option<string?>("--cert-b") { Description = "A second consumer certificate (PEM): checks that A's token is refused with it." };
         var keyB = new Option<string?>("--key-b") { Description = "The private key of --cert-b (PEM)." };
         var clientIdB = new Option<string?>("--client-id-b") { Description = "The second consumer's client id: also checks that its own token is refused with A's certificate." };
@@ -38,10 +38,10 @@ internal static partial class ProbeCommand
         server.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            Uri target = parsed.GetRequiredValue(url);
-            if (!target.IsAbsoluteUri || target.Scheme != Uri.UriSchemeHttps)
+            string given = parsed.GetRequiredValue(url);
+            if (!Uri.TryCreate(given, UriKind.Absolute, out Uri? target) || target.Scheme != Uri.UriSchemeHttps)
             {
-                throw CliException.Usage($"'{target}' is not an https URL");
+                throw CliException.Usage($"'{given}' is not an absolute https URL");
             }
 
             if (parsed.GetValue(certificateB) is null != (parsed.GetValue(keyB) is null))
