@@ -7,8 +7,8 @@ public static class FapiDefaults
     public const string HttpClientName = "OpenEnergy.Fapi.AuthorizationServer";
 
     /// <summary>
-    /// How long before a certificate expires it is reported as soon to expire: by the command-line tool's
-    /// <c>inspect</c> and <c>ca-bundle check</c>, and the health checks. 30 days.
+    /// How long before a certificate expires it is reported as soon to expire: the one threshold for such warnings
+    /// (the command-line tool's <c>inspect</c> and <c>ca-bundle check</c> use it). 30 days.
     /// </summary>
     public static readonly TimeSpan CertificateExpiryWarning = TimeSpan.FromDays(30);
 

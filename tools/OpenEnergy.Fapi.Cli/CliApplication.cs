@@ -49,7 +49,22 @@ internal static class CliApplication
             console.Fail("cancelled");
             return CliExitCode.Failed;
         }
+#pragma warning disable CA1031 // A tool ends with a message and exit 1, never with a stack trace and the runtime's code.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            console.Fail(Describe(ex));
+            return CliExitCode.Failed;
+        }
     }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        HttpRequestException { InnerException: { } inner } => $"{ex.Message} ({inner.Message})",
+        IOException or UnauthorizedAccessException or HttpRequestException or System.Security.Cryptography.CryptographicException or System.Security.Authentication.AuthenticationException => ex.Message,
+        TimeoutException or OperationCanceledException => "timed out: " + ex.Message,
+        _ => $"unexpected {ex.GetType().Name}: {ex.Message}",
+    };
 
     private static Stack<string> CommandPath(ParseResult parsed)
     {

@@ -12,7 +12,7 @@ internal static class GetCommand
     {
         var server = new ServerOptions();
         var url = new Argument<string>("URL") { Description = "The dataset's https URL." };
-        var output = new Option<string?>("--output", "-o") { Description = "Write the body to this file (with a progress bar) instead of stdout." };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the body to this new file (mode 0600, with a progress bar) instead of stdout." };
         var command = new Command("get", "Fetch a dataset from a provider as a consumer; on refusal print status, error, description and interaction id.") { url, output };
         server.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
@@ -57,24 +57,50 @@ internal static class GetCommand
                     return CliExitCode.Ok;
                 }
 
-                await using FileStream file = File.Create(path);
-                long? length = response.Content.Headers.ContentLength;
-                await console.Error.Progress().AutoClear(true).StartAsync(async progress =>
+                if (File.Exists(path) || Directory.Exists(path))
                 {
-                    ProgressTask task = progress.AddTask(Markup.Escape(Path.GetFileName(path)), maxValue: length ?? 1);
-                    byte[] buffer = new byte[81920];
-                    int read;
-                    while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                    throw CliException.Usage($"'{path}' already exists; remove it or choose another name");
+                }
+
+                // Written beside the target under a temporary name (owner-only: datasets may be personal data), and
+                // renamed when complete, so a failed download never leaves a partial file under the real name.
+                string partial = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
+                var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                try
+                {
+                    await using (var file = new FileStream(partial, create))
                     {
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                        if (length is not null)
+                        long? length = response.Content.Headers.ContentLength;
+                        await console.Error.Progress().AutoClear(true).StartAsync(async progress =>
                         {
-                            task.Increment(read);
-                        }
+                            ProgressTask task = progress.AddTask(Markup.Escape(Path.GetFileName(path)), maxValue: length ?? 1);
+                            byte[] buffer = new byte[81920];
+                            int read;
+                            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                            {
+                                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                                if (length is not null)
+                                {
+                                    task.Increment(read);
+                                }
+                            }
+
+                            task.Value = task.MaxValue;
+                        });
                     }
 
-                    task.Value = task.MaxValue;
-                });
+                    File.Move(partial, path);
+                }
+                finally
+                {
+                    File.Delete(partial);
+                }
+
                 console.OutText.WriteLine(path);
                 return CliExitCode.Ok;
             }

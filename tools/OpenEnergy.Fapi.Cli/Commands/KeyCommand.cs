@@ -44,13 +44,19 @@ internal static class KeyCommand
             };
             pkcs8 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
         }
-        catch (Exception ex) when (ex is PemException or InvalidCipherTextException or IOException or PasswordException or InvalidOperationException or ArgumentException)
+        catch (PasswordException ex)
+        {
+            throw CliException.Usage(ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is PemException or InvalidCipherTextException or IOException or InvalidOperationException or ArgumentException)
         {
             throw CliException.Failed($"cannot read the key in '{inputPath}' (wrong password, or not a PEM private key): {ex.Message}", ex);
         }
 
         string algorithm = PrivateKeyInfo.GetInstance(pkcs8).PrivateKeyAlgorithm.Algorithm.Id;
-        using AsymmetricAlgorithm key = algorithm == PkcsObjectIdentifiers.RsaEncryption.Id ? RSA.Create() : ECDsa.Create();
+        using AsymmetricAlgorithm key = algorithm == PkcsObjectIdentifiers.RsaEncryption.Id ? RSA.Create()
+            : algorithm == Org.BouncyCastle.Asn1.X9.X9ObjectIdentifiers.IdECPublicKey.Id ? ECDsa.Create()
+            : throw CliException.Failed($"'{inputPath}' holds a key of a type the libraries do not use ({algorithm}): RSA and EC keys only");
         key.ImportPkcs8PrivateKey(pkcs8, out _);
         string converted = noEncrypt
             ? key.ExportPkcs8PrivateKeyPem()
@@ -58,7 +64,7 @@ internal static class KeyCommand
         CryptographicOperations.ZeroMemory(pkcs8);
         CliFiles.WritePrivate(outputPath, converted + "\n");
         console.OutText.WriteLine(outputPath);
-        console.Note(noEncrypt ? $"Wrote {outputPath} unencrypted (mode 0600)." : $"Wrote {outputPath} as encrypted PKCS#8 with the same password (mode 0600): set PrivateKeyPassword to read it.");
+        console.Note(noEncrypt ? $"Wrote {outputPath} unencrypted (mode 0600)." : $"Wrote {outputPath} as encrypted PKCS#8 with the same password (mode 0600): give its password as PrivateKeyPassword (or --key-password).");
         return CliExitCode.Ok;
     }
 

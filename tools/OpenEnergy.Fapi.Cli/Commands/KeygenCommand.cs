@@ -40,9 +40,18 @@ internal static class KeygenCommand
             throw CliException.Usage("--software-id must be usable as a file name");
         }
 
+        if (string.IsNullOrWhiteSpace(organisation) || string.IsNullOrWhiteSpace(organisationId) || string.IsNullOrWhiteSpace(softwareId))
+        {
+            throw CliException.Usage("--organisation, --org-id and --software-id must not be empty");
+        }
+
         Directory.CreateDirectory(folder);
         string keyPath = Path.Combine(folder, softwareId + ".key");
         string csrPath = Path.Combine(folder, softwareId + ".csr");
+        if (File.Exists(csrPath))
+        {
+            throw CliException.Usage($"'{csrPath}' already exists; move it away first");
+        }
         var subject = new X500DistinguishedNameBuilder();
         // Encoded C, O, OU, CN, as the directory's guide writes it (the builder encodes the last added first).
         subject.AddCommonName(softwareId);
@@ -59,7 +68,11 @@ internal static class KeygenCommand
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
 
         CliFiles.WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
-        File.WriteAllText(csrPath, request.CreateSigningRequestPem() + "\n");
+        using (var csr = new FileStream(csrPath, FileMode.CreateNew, FileAccess.Write))
+        using (var writer = new StreamWriter(csr))
+        {
+            writer.Write(request.CreateSigningRequestPem() + "\n");
+        }
 
         if (json)
         {

@@ -44,9 +44,9 @@ internal static partial class ProbeCommand
                 throw CliException.Usage($"'{given}' is not an absolute https URL");
             }
 
-            if (parsed.GetValue(certificateB) is null != (parsed.GetValue(keyB) is null))
+            if (parsed.GetValue(certificateB) is null != (parsed.GetValue(keyB) is null) || (parsed.GetValue(clientIdB) is not null && parsed.GetValue(certificateB) is null))
             {
-                throw CliException.Usage("--cert-b and --key-b go together");
+                throw CliException.Usage("--cert-b and --key-b go together, and --client-id-b needs them");
             }
 
             var probe = new Probe(server, parsed, console, target);
@@ -116,15 +116,21 @@ internal static partial class ProbeCommand
             using HttpClient withA = Client(a);
             using HttpClient without = Client(null);
 
-            // T-04: a connection without a client certificate is refused.
+            // T-04: a connection without a client certificate is refused: in the handshake (or by an alert just after
+            // it, under TLS 1.3), or with 400 (a proxy) or 401. Not reaching the server at all proves nothing.
             try
             {
                 using HttpResponseMessage noCertificate = await without.SendAsync(Request(target, token), cancellationToken);
-                Add("T-04", "no client certificate is refused", (int)noCertificate.StatusCode is 400 or 401 or 403, $"{(int)noCertificate.StatusCode}");
+                Add("T-04", "no client certificate is refused", (int)noCertificate.StatusCode is 400 or 401, $"{(int)noCertificate.StatusCode}");
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse
+                || ex.InnerException is IOException or AuthenticationException)
+            {
+                Add("T-04", "no client certificate is refused", true, "refused at the TLS level" + (ex.InnerException is null ? "" : $" ({ex.InnerException.GetType().Name})"));
             }
             catch (HttpRequestException ex)
             {
-                Add("T-04", "no client certificate is refused", true, "refused in the TLS handshake" + (ex.InnerException is null ? "" : $" ({ex.InnerException.GetType().Name})"));
+                Add("T-04", "no client certificate is refused", false, "could not reach the provider: " + (ex.InnerException?.Message ?? ex.Message));
             }
 
             // E-01: no token is 401 with a bare challenge.
@@ -136,12 +142,14 @@ internal static partial class ProbeCommand
             using HttpResponseMessage badToken = await withA.SendAsync(Request(target, "oefapi-probe-" + Guid.NewGuid().ToString("N")), cancellationToken);
             Add("E-03", "a bad token: 401 invalid_token", badToken.StatusCode == HttpStatusCode.Unauthorized && Error(badToken) == "invalid_token", $"{(int)badToken.StatusCode} {badToken.Headers.WwwAuthenticate}");
 
-            // P-02: a token only in the query is never served.
-            using HttpResponseMessage queryOnly = await withA.SendAsync(Request(WithQueryToken(target, token), null), cancellationToken);
-            Add("P-02", "a token only in the query is refused", (int)queryOnly.StatusCode is 400 or 401 or 414, $"{(int)queryOnly.StatusCode}");
+            // P-02: a token only in the query is never read. A made-up one (the real token never goes into a URL, which
+            // access logs keep): 401 invalid_token would show the query was read; a bare 401, 400 or 414 is right.
+            string madeUp = "oefapi-probe-query-" + Guid.NewGuid().ToString("N");
+            using HttpResponseMessage queryOnly = await withA.SendAsync(Request(WithQueryToken(target, madeUp), null), cancellationToken);
+            Add("P-02", "a token only in the query is refused", (int)queryOnly.StatusCode is 400 or 414 || (queryOnly.StatusCode == HttpStatusCode.Unauthorized && Error(queryOnly) is null), $"{(int)queryOnly.StatusCode} {queryOnly.Headers.WwwAuthenticate}");
 
-            // P-04: a token in the header and the query is 400 invalid_request.
-            using HttpResponseMessage both = await withA.SendAsync(Request(WithQueryToken(target, token), token), cancellationToken);
+            // P-04: a token in the header and one in the query is 400 invalid_request.
+            using HttpResponseMessage both = await withA.SendAsync(Request(WithQueryToken(target, madeUp), token), cancellationToken);
             Add("P-04", "a token in the header and the query: 400 invalid_request", both.StatusCode == HttpStatusCode.BadRequest && Error(both) == "invalid_request", $"{(int)both.StatusCode} {both.Headers.WwwAuthenticate}");
 
             // P-04: two Authorization headers are 400 (sent raw: HttpClient folds them into one).
@@ -172,19 +180,28 @@ internal static partial class ProbeCommand
             string sent = Guid.NewGuid().ToString();
             using HttpResponseMessage served = await withA.SendAsync(Request(target, token, sent), cancellationToken);
             bool ok = served.IsSuccessStatusCode;
-            Add("P-08", "a bound token with the certificate is served", ok, $"{(int)served.StatusCode} {served.Headers.WwwAuthenticate}");
-            Add("H-01", "Date on success (IMF-fixdate)", ok && HasDate(served), served.Headers.Date?.ToString("r", CultureInfo.InvariantCulture) ?? "(none)");
+            Add("P-08", "a bound token with the certificate is served", ok, $"{(int)served.StatusCode} {served.Headers.WwwAuthenticate}" + (ok ? "" : " (the URL must be readable with the given certificate and scopes)"));
             string echoed = First(served, "x-fapi-interaction-id") ?? "(none)";
-            Add("H-02", "the interaction id is echoed", ok && echoed == sent, echoed);
+            if (ok)
+            {
+                Add("H-01", "Date on success (IMF-fixdate)", HasDate(served), served.Headers.Date?.ToString("r", CultureInfo.InvariantCulture) ?? "(none)");
+                Add("H-02", "the interaction id is echoed", echoed == sent, echoed);
+            }
+            else
+            {
+                _results.Add(new("H-01", "Date on success (IMF-fixdate)", ProbeOutcome.NotApplicable, "no successful request (P-08)"));
+                _results.Add(new("H-02", "the interaction id is echoed", ProbeOutcome.NotApplicable, "no successful request (P-08)"));
+            }
 
             // H-01, H-03/H-04, H-10: an error carries Date, a UUID interaction id, and no-store.
             string errorId = First(noToken, "x-fapi-interaction-id") ?? "(none)";
             Add("H-01", "Date on an error", HasDate(noToken), noToken.Headers.Date?.ToString("r", CultureInfo.InvariantCulture) ?? "(none)");
-            Add("H-04", "a UUID interaction id on an error", Guid.TryParse(errorId, out _), errorId);
+            Add("H-04", "a UUID interaction id on an error", Guid.TryParseExact(errorId, "D", out _), errorId);
             Add("H-10", "no-store on an error", noToken.Headers.CacheControl?.NoStore == true, noToken.Headers.CacheControl?.ToString() ?? "(none)");
 
-            // T-01: TLS 1.2 or later.
+            // T-01: TLS 1.2 or later, and TLS 1.1 refused (when this machine can still offer it at all).
             Add("T-01", "TLS 1.2 or later", protocol is SslProtocols.Tls12 or SslProtocols.Tls13, protocol switch { SslProtocols.Tls13 => "TLS 1.3", SslProtocols.Tls12 => "TLS 1.2", _ => protocol.ToString() });
+            _results.Add(await OldTlsRefusedAsync(cancellationToken));
             return _results;
         }
 
@@ -229,24 +246,60 @@ internal static partial class ProbeCommand
 
         private async Task<(int Status, SslProtocols Protocol)> SendTwoAuthorizationHeadersAsync(X509Certificate2 certificate, string token, CancellationToken cancellationToken)
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
             using var tcp = new TcpClient();
-            await tcp.ConnectAsync(target.Host, target.Port, cancellationToken);
+            await tcp.ConnectAsync(target.IdnHost, target.Port, timeout.Token);
             await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = target.IdnHost,
-                ClientCertificates = [certificate],
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                RemoteCertificateValidationCallback = _trust.Validate,
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            }, cancellationToken);
+            await tls.AuthenticateAsClientAsync(TlsOptions(certificate, SslProtocols.Tls12 | SslProtocols.Tls13), timeout.Token);
             string request = $"GET {target.PathAndQuery} HTTP/1.1\r\nHost: {target.Authority}\r\nAuthorization: Bearer {token}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n";
-            await tls.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+            await tls.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
             using var reader = new StreamReader(tls, Encoding.ASCII);
-            string? statusLine = await reader.ReadLineAsync(cancellationToken);
+            string? statusLine = await reader.ReadLineAsync(timeout.Token);
             string[] parts = statusLine?.Split(' ') ?? [];
             return (parts.Length > 1 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int status) ? status : 0, tls.SslProtocol);
         }
+
+        private async Task<ProbeResult> OldTlsRefusedAsync(CancellationToken cancellationToken)
+        {
+            const string Check = "TLS 1.1 is refused";
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(target.IdnHost, target.Port, timeout.Token);
+            await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+#pragma warning disable SYSLIB0039, CA5397 // TLS 1.1 is offered on purpose: the provider must refuse it.
+            SslClientAuthenticationOptions options = TlsOptions(null, SslProtocols.Tls11);
+#pragma warning restore SYSLIB0039, CA5397
+            try
+            {
+                await tls.AuthenticateAsClientAsync(options, timeout.Token);
+                return new("T-01", Check, ProbeOutcome.Fail, "the provider accepted TLS 1.1");
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException)
+            {
+                // Modern TLS libraries no longer offer TLS 1.1 at all: then nothing was asked of the provider.
+                var messages = new List<string>();
+                for (Exception? e = ex; e is not null; e = e.InnerException)
+                {
+                    messages.Add(e.Message);
+                }
+
+                string detail = string.Join(" / ", messages);
+                return detail.Contains("no protocols available", StringComparison.OrdinalIgnoreCase) || detail.Contains("no ciphers available", StringComparison.OrdinalIgnoreCase)
+                    ? new("T-01", Check, ProbeOutcome.NotApplicable, "this machine's TLS library cannot offer TLS 1.1")
+                    : new("T-01", Check, ProbeOutcome.Pass, "refused: " + detail);
+            }
+        }
+
+        private SslClientAuthenticationOptions TlsOptions(X509Certificate2? certificate, SslProtocols protocols) => new()
+        {
+            TargetHost = target.IdnHost,
+            ClientCertificates = certificate is null ? null : [certificate],
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate!,
+            RemoteCertificateValidationCallback = _trust.Validate,
+            EnabledSslProtocols = protocols,
+        };
 
         private static string? Error(HttpResponseMessage response)
         {

@@ -55,7 +55,10 @@ internal sealed class ServerOptions
         }
         catch (InvalidOperationException ex)
         {
-            throw CliException.Usage(ex.Message.Replace("oe-fapi:CertificatePath/PrivateKeyPath", "--cert/--key", StringComparison.Ordinal), ex);
+            throw CliException.Usage(
+                ex.Message.Replace("oe-fapi:CertificatePath/PrivateKeyPath", "--cert/--key", StringComparison.Ordinal).Replace("PrivateKeyPassword", "--key-password", StringComparison.Ordinal)
+                + " A legacy 'Proc-Type: 4,ENCRYPTED' key? Convert it first: oe-fapi key convert.",
+                ex);
         }
 
         var trust = new X509Certificate2Collection();
@@ -93,7 +96,12 @@ internal sealed class ServerOptions
         catch (OptionsValidationException ex)
         {
             provider.Dispose();
-            throw CliException.Usage(string.Join("; ", ex.Failures).Replace("OpenEnergy:FapiClient:", "--", StringComparison.Ordinal), ex);
+            string message = string.Join("; ", ex.Failures)
+                .Replace("OpenEnergy:FapiClient:Issuer", "--issuer", StringComparison.Ordinal)
+                .Replace("OpenEnergy:FapiClient:ClientId", "--client-id", StringComparison.Ordinal)
+                .Replace("OpenEnergy:FapiClient:Scopes", "--scope", StringComparison.Ordinal)
+                .Replace("OpenEnergy:FapiClient:", "", StringComparison.Ordinal);
+            throw CliException.Usage(message, ex);
         }
 
         return provider;

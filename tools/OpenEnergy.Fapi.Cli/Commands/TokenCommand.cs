@@ -35,8 +35,16 @@ internal static class TokenCommand
                 ["token_type"] = "Bearer",
                 ["expires_in"] = (long)token.Lifetime.TotalSeconds,
                 ["scope"] = token.Scope,
-                ["access_token"] = parsed.GetValue(showToken) ? value : "(hidden: --show-token prints it)",
             };
+            if (parsed.GetValue(showToken))
+            {
+                response["access_token"] = value;
+            }
+            else
+            {
+                console.Note("The token itself is left out: --show-token prints it.");
+            }
+
             console.OutText.WriteLine(response.ToJsonString());
             return CliExitCode.Ok;
         });
