@@ -138,16 +138,29 @@ internal sealed class CertificateCommandTests
     }
 
     [Test]
-    public async Task CaBundleCheck_ALeafAmongTheCas_IsExit1_NamingIt()
+    public async Task CaBundleCheck_ALeafAmongTheCas_IsAWarning_NamingIt()
     {
         using X509Certificate2 leaf = Directory.IssueClientCertificate("not-a-ca", "org");
         string bundle = Write("mixed.pem", Directory.Certificate.ExportCertificatePem() + "\n" + leaf.ExportCertificatePem());
 
         OeFapi.Result result = await OeFapi.RunAsync(["ca-bundle", "check", bundle]);
 
-        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("not-a-ca").And.Contain("is not a CA certificate"));
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("warning").And.Contain("not-a-ca").And.Contain("is not a CA certificate"));
         Assert.That(result.Stdout, Does.Contain("CLI Test Directory"));
+    }
+
+    [Test]
+    public async Task CaBundleCheck_AnExpiredCertificateInTheBundle_IsExit1()
+    {
+        using X509Certificate2 expired = Directory.IssueClientCertificate("long-gone", "org", DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(-2));
+        string bundle = Write("stale.pem", Directory.Certificate.ExportCertificatePem() + "\n" + expired.ExportCertificatePem());
+
+        OeFapi.Result result = await OeFapi.RunAsync(["ca-bundle", "check", bundle, "--json"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("long-gone expired on"));
+        Assert.That(JsonDocument.Parse(result.Stdout).RootElement[1].GetProperty("expired").GetBoolean(), Is.True);
     }
 
     [Test]

@@ -13,7 +13,7 @@ internal static class CaBundleCommand
     {
         var file = new Argument<string>("FILE") { Description = "A PEM bundle of CA certificates (the directory's, or the authorization server's)." };
         var json = CommonOptions.Json();
-        var check = new Command("check", "List each certificate (subject, expiry, SHA-256 fingerprint); warn on expired, soon-expiring and non-CA ones.") { file, json };
+        var check = new Command("check", "List each certificate (subject, expiry, SHA-256 fingerprint); an expired one fails, soon-expiring and non-CA ones warn.") { file, json };
         check.SetAction(parsed => Check(console, parsed.GetRequiredValue(file), parsed.GetValue(json)));
         return new Command("ca-bundle", "Check a CA bundle.") { check };
     }
@@ -65,8 +65,8 @@ internal static class CaBundleCommand
 
             if (!isCa)
             {
-                console.Fail($"{certificate.Subject} is not a CA certificate (no basic constraints with CA:TRUE): it does not belong in a CA bundle");
-                exit = CliExitCode.Failed;
+                // A warning, not a failure: some old roots carry no basic constraints, and a stray leaf does no harm to trust.
+                console.Warn($"{certificate.Subject} is not a CA certificate (no basic constraints with CA:TRUE): it does not belong in a CA bundle");
             }
         }
 
