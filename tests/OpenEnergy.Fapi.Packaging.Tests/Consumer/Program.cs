@@ -55,6 +55,7 @@ using HttpResponseMessage refused = await client.GetAsync("/data");
 
 // The consumer side: the Client package, as its README shows it.
 HostApplicationBuilder consumerBuilder = Host.CreateApplicationBuilder();
+// As the README's "Consuming data" shows it: a typed client on the builder AddOpenEnergyFapiClient returns.
 consumerBuilder.Services.AddOpenEnergyFapiClient("provider", options =>
 {
     options.Issuer = server.BaseAddress.ToString();
@@ -63,14 +64,13 @@ consumerBuilder.Services.AddOpenEnergyFapiClient("provider", options =>
     options.AuthorizationServerCaCertificates.Add(server.Authority.Certificate);
     options.ProviderCaCertificates.Add(directory.Certificate);
     options.Scopes.Add("energy:read");
-});
+}).AddTypedClient<EnergyData>();
 using (IHost consumerApp = consumerBuilder.Build())
 {
     await consumerApp.StartAsync();
-    HttpClient fapi = consumerApp.Services.GetRequiredService<IHttpClientFactory>().CreateClient("provider");
     string https = urls.First(u => u.StartsWith("https:", StringComparison.Ordinal)).Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
-    using HttpResponseMessage fetched = await (await fapi.GetAsync(https + "/data")).EnsureFapiSuccessAsync();
-    Console.WriteLine($"consumer client over mutual TLS: {(int)fetched.StatusCode} {await fetched.Content.ReadAsStringAsync()}");
+    string data = await consumerApp.Services.GetRequiredService<EnergyData>().ReadAsync(https + "/data");
+    Console.WriteLine($"consumer client over mutual TLS: 200 {data}");
     await consumerApp.StopAsync();
 }
 
@@ -79,3 +79,13 @@ File.Delete(directoryCa);
 
 Console.WriteLine($"with token: {(int)ok.StatusCode}; without: {(int)refused.StatusCode} {refused.Headers.WwwAuthenticate}");
 return ok.StatusCode == HttpStatusCode.OK && refused.StatusCode == HttpStatusCode.Unauthorized ? 0 : 1;
+
+/// <summary>A typed client, as in the README.</summary>
+public sealed class EnergyData(HttpClient client)
+{
+    public async Task<string> ReadAsync(string url)
+    {
+        using HttpResponseMessage response = await (await client.GetAsync(url)).EnsureFapiSuccessAsync();
+        return await response.Content.ReadAsStringAsync();
+    }
+}
