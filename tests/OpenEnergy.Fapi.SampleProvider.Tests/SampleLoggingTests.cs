@@ -48,4 +48,18 @@ internal sealed class SampleLoggingTests
             Assert.That(text.Contains(token, StringComparison.Ordinal), Is.False, $"[{record.Category}] logged the token: {record.Message}");
         }
     }
+
+    [Test]
+    public async Task MistypedFapiKey_IsAStartUpWarning_NamingTheKeyMeant()
+    {
+        var logs = new FakeLogCollector();
+        await using SampleHost host = await SampleHost.StartAsync(Intake.Forwarded, configure: builder =>
+        {
+            builder.Logging.AddProvider(new FakeLoggerProvider(logs));
+            builder.Configuration["OpenEnergy:Fapi:ClientCertficateVerifyHeader"] = "X-Verify";
+        });
+
+        // Said as the application starts, before any request.
+        Assert.That(logs.GetSnapshot().Select(r => r.Message), Has.One.Contains("OpenEnergy:Fapi:ClientCertficateVerifyHeader").And.Contains("did you mean OpenEnergy:Fapi:ClientCertificateVerifyHeader?"));
+    }
 }

@@ -26,6 +26,8 @@ public static class FapiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<FapiOptions>().Bind(configuration);
+        // Kept so that start-up can warn about keys no option reads.
+        services.AddSingleton(new FapiConfigurationSection(configuration));
         return services.AddOpenEnergyFapi(configure ?? (_ => { }));
     }
 

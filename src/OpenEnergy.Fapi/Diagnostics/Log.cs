@@ -77,4 +77,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Validating a JWT access token failed unexpectedly ({ExceptionType}); the token was refused as invalid. {HeldBack} more since the last report")]
     public static partial void JwtValidationFault(this ILogger logger, string exceptionType, int heldBack);
+
+    [LoggerMessage(24, LogLevel.Warning, "The configuration key {Key} is not read by any option and is ignored{Suggestion}")]
+    public static partial void UnknownConfigurationKey(this ILogger logger, string key, string suggestion);
 }

@@ -31,7 +31,7 @@ internal sealed class FapiValidator : IFapiValidator
     private readonly bool _rolesMandatory;
     private readonly IReadOnlyList<FapiRoleRequirement>? _acceptedRoles;
 
-    public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics, JwtAccessTokenValidator jwt)
+    public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics, JwtAccessTokenValidator jwt, IEnumerable<FapiConfigurationSection> configuration)
     {
         FapiOptions o = options.Value;
         _coordinator = coordinator;
@@ -50,6 +50,15 @@ internal sealed class FapiValidator : IFapiValidator
         if (_rolesMandatory && _acceptedRoles is null)
         {
             _logger.Ib1WithoutAcceptedRoles();
+        }
+
+        // Built once, as the application starts (the adapters build it then): a mistyped key is said at once.
+        foreach (FapiConfigurationSection bound in configuration)
+        {
+            foreach ((string key, string? closest) in UnknownConfigurationKeys.Find(bound.Section))
+            {
+                _logger.UnknownConfigurationKey(key, closest is null ? "" : $": did you mean {closest}?");
+            }
         }
     }
 
