@@ -55,26 +55,11 @@ public static class FapiResponseExtensions
 
     private static async Task<(string? Error, string? Description)> ReadErrorBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        try
-        {
-            // Buffered up to the limit and no further, whatever the length (or its absence) says.
-            await content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
-            byte[] bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            using JsonDocument body = JsonDocument.Parse(bytes);
-            return body.RootElement.ValueKind == JsonValueKind.Object
-                ? (Text(body.RootElement, "error"), Text(body.RootElement, "error_description"))
-                : default;
-        }
-        catch (Exception ex) when (ex is JsonException or HttpRequestException)
-        {
-            return default;
-        }
+        using JsonDocument? body = await JsonBody.ReadObjectAsync(content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+        return (JsonBody.Text(body, "error"), JsonBody.Text(body, "error_description"));
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static string? Text(JsonElement element, string name)
-        => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? First(HttpHeaders headers, string name)
         => headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;

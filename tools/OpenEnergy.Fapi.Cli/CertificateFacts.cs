@@ -19,7 +19,8 @@ internal static class CertificateFacts
         return ec is not null ? $"EC {ec.ExportParameters(false).Curve.Oid.FriendlyName ?? ec.KeySize.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : certificate.PublicKey.Oid.FriendlyName ?? "unknown";
     }
 
-    public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate)
+    /// <summary>DNS and IP names from the platform, URIs from the certificate's directory facts (parsed once, by the caller).</summary>
+    public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate, DirectoryCertificate facts)
     {
         var names = new List<string>();
         foreach (X509Extension extension in certificate.Extensions)
@@ -31,7 +32,7 @@ internal static class CertificateFacts
             }
         }
 
-        names.AddRange(DirectoryCertificate.Parse(certificate.RawData).UriSubjectAlternativeNames.Select(u => "URI:" + u));
+        names.AddRange(facts.UriSubjectAlternativeNames.Select(u => "URI:" + u));
         return names;
     }
 

@@ -63,6 +63,22 @@ internal static class CliFiles
         throw CliException.Usage($"'{path}' holds no certificate (PEM, DER, or a forwarded client-certificate header value)");
     }
 
+    /// <summary>Every certificate of a PEM bundle; a missing, unreadable or non-PEM file is a usage error.</summary>
+    public static X509Certificate2Collection ReadBundle(string path, CliConsole console)
+    {
+        var bundle = new X509Certificate2Collection();
+        try
+        {
+            bundle.ImportFromPem(System.Text.Encoding.UTF8.GetString(Read(path, console)));
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw CliException.Usage($"'{path}' is not a PEM bundle: {ex.Message}", ex);
+        }
+
+        return bundle;
+    }
+
     /// <summary>Writes a file readable by its owner alone (0600), refusing to overwrite one.</summary>
     public static void WritePrivate(string path, string content)
     {

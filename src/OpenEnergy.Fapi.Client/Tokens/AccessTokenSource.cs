@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenEnergy.Fapi.Client.Configuration;
 using OpenEnergy.Fapi.Client.Diagnostics;
+using OpenEnergy.Fapi.Client.Http;
 
 namespace OpenEnergy.Fapi.Client.Tokens;
 
@@ -158,11 +159,11 @@ internal sealed class AccessTokenSource
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         DateTimeOffset asked = _time.GetUtcNow();
         using HttpResponseMessage response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        using JsonDocument? body = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+        using JsonDocument? body = await JsonBody.ReadObjectAsync(response.Content, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            string? error = Text(body, "error");
-            string? description = Text(body, "error_description");
+            string? error = JsonBody.Text(body, "error");
+            string? description = JsonBody.Text(body, "error_description");
             throw new FapiTokenRequestException(
                 $"The token endpoint {endpoint} refused the request with {(int)response.StatusCode} {error}{(description is null ? "" : ": " + description)} (OpenEnergy.Fapi client '{_name}'; check ClientId, the certificate's registration and Scopes).",
                 response.StatusCode,
@@ -170,7 +171,7 @@ internal sealed class AccessTokenSource
                 description);
         }
 
-        if (Text(body, "access_token") is not { Length: > 0 } value || !string.Equals(Text(body, "token_type"), "Bearer", StringComparison.OrdinalIgnoreCase))
+        if (JsonBody.Text(body, "access_token") is not { Length: > 0 } value || !string.Equals(JsonBody.Text(body, "token_type"), "Bearer", StringComparison.OrdinalIgnoreCase))
         {
             throw new FapiTokenRequestException($"The token endpoint {endpoint} answered without a Bearer access_token (OpenEnergy.Fapi client '{_name}').", response.StatusCode);
         }
@@ -181,7 +182,7 @@ internal sealed class AccessTokenSource
             : UnknownLifetime;
         // Replaced TokenRefreshBefore ahead of expiry, but never before half its life (short-lived tokens).
         TimeSpan ahead = TimeSpan.FromTicks(Math.Min(_options.TokenRefreshBefore.Ticks, lifetime.Ticks / 2));
-        var token = new AccessToken(value, asked + lifetime - ahead, lifetime, Text(body, "scope"));
+        var token = new AccessToken(value, asked + lifetime - ahead, lifetime, JsonBody.Text(body, "scope"));
         _logger.TokenObtained(_name, endpoint, token.RefreshAt);
         return token;
     }
@@ -195,16 +196,16 @@ internal sealed class AccessTokenSource
 
         HttpClient client = _httpClientFactory.CreateClient(AuthorizationServerClientName(_name));
         using HttpResponseMessage response = await client.GetAsync(_discoveryUrl, cancellationToken).ConfigureAwait(false);
-        using JsonDocument? document = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+        using JsonDocument? document = await JsonBody.ReadObjectAsync(response.Content, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || document is null)
         {
             throw new FapiTokenRequestException($"Discovery at {_discoveryUrl} failed with {(int)response.StatusCode} (OpenEnergy.Fapi client '{_name}').", response.StatusCode);
         }
 
         string? alias = document.RootElement.TryGetProperty("mtls_endpoint_aliases", out JsonElement aliases) && aliases.ValueKind == JsonValueKind.Object
-            ? Text(aliases, "token_endpoint")
+            ? JsonBody.Text(aliases, "token_endpoint")
             : null;
-        string? named = alias ?? Text(document.RootElement, "token_endpoint");
+        string? named = alias ?? JsonBody.Text(document.RootElement, "token_endpoint");
         if (named is null || !Uri.TryCreate(named, UriKind.Absolute, out Uri? endpoint) || endpoint.Scheme != Uri.UriSchemeHttps)
         {
             throw new FapiTokenRequestException($"The discovery document at {_discoveryUrl} names no https token_endpoint (OpenEnergy.Fapi client '{_name}').", response.StatusCode);
@@ -214,39 +215,4 @@ internal sealed class AccessTokenSource
         _logger.TokenEndpointDiscovered(endpoint, _name);
         return endpoint;
     }
-
-    private static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > MaxResponseBytes)
-        {
-            return null;
-        }
-
-        byte[] bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.Length > MaxResponseBytes)
-        {
-            return null;
-        }
-
-        try
-        {
-            JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document;
-            }
-
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonDocument? document, string name) => document is null ? null : Text(document.RootElement, name);
-
-    private static string? Text(JsonElement element, string name)
-        => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -118,7 +119,7 @@ internal sealed class SignedIntrospectionReader
         }
 
         // Only the token_introspection object speaks about the token; top-level claims never do (RFC 9701 §5).
-        return IntrospectionResponseParser.Parse(Encoding.UTF8.GetBytes(answer.GetRawText()));
+        return IntrospectionResponseParser.Parse(JsonMarshal.GetRawUtf8Value(answer));
     }
 
     private static bool Names(JsonElement audience, string clientId)

@@ -20,16 +20,7 @@ internal static class CaBundleCommand
 
     private static int Check(CliConsole console, string path, bool json)
     {
-        var bundle = new X509Certificate2Collection();
-        try
-        {
-            bundle.ImportFromPem(System.Text.Encoding.UTF8.GetString(CliFiles.Read(path, console)));
-        }
-        catch (System.Security.Cryptography.CryptographicException ex)
-        {
-            throw CliException.Usage($"'{path}' is not a PEM bundle: {ex.Message}", ex);
-        }
-
+        X509Certificate2Collection bundle = CliFiles.ReadBundle(path, console);
         if (bundle.Count == 0)
         {
             throw CliException.Usage($"'{path}' holds no 'BEGIN CERTIFICATE' block");

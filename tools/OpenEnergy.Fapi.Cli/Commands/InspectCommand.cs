@@ -32,20 +32,11 @@ internal static class InspectCommand
         string chainProblem = "";
         if (caPath is not null)
         {
-            var bundle = new X509Certificate2Collection();
-            try
-            {
-                bundle.ImportFromPem(System.Text.Encoding.UTF8.GetString(CliFiles.Read(caPath, console)));
-            }
-            catch (System.Security.Cryptography.CryptographicException ex)
-            {
-                throw CliException.Usage($"'{caPath}' is not a PEM bundle: {ex.Message}", ex);
-            }
-
+            X509Certificate2Collection bundle = CliFiles.ReadBundle(caPath, console);
             chains = CertificateFacts.ChainsTo(certificate, bundle, out chainProblem);
         }
 
-        IReadOnlyList<string> names = CertificateFacts.SubjectAlternativeNames(certificate);
+        IReadOnlyList<string> names = CertificateFacts.SubjectAlternativeNames(certificate, directory);
         if (json)
         {
             var result = new JsonObject

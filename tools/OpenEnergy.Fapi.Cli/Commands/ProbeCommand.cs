@@ -11,6 +11,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using OpenEnergy.Fapi.Client;
+using OpenEnergy.Fapi.Client.Http;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Introspection;
 using Spectre.Console;
@@ -301,11 +302,7 @@ internal static partial class ProbeCommand
             EnabledSslProtocols = protocols,
         };
 
-        private static string? Error(HttpResponseMessage response)
-        {
-            Match match = Regex.Match(response.Headers.WwwAuthenticate.ToString(), "error=\"([^\"]*)\"");
-            return match.Success ? match.Groups[1].Value : null;
-        }
+        private static string? Error(HttpResponseMessage response) => FapiChallenge.Read(response).Error;
 
         private static bool HasDate(HttpResponseMessage response)
             => response.Headers.TryGetValues("Date", out IEnumerable<string>? values)

@@ -46,8 +46,6 @@ internal sealed class ServerOptions
 
     public ServiceProvider BuildClient(ParseResult parsed, CliConsole console, string certificatePath, string keyPath, string clientId)
     {
-        _ = CliFiles.Read(certificatePath, console);
-        _ = CliFiles.Read(keyPath, console);
         X509Certificate2 certificate;
         try
         {
@@ -56,23 +54,16 @@ internal sealed class ServerOptions
         catch (InvalidOperationException ex)
         {
             throw CliException.Usage(
-                ex.Message.Replace("oe-fapi:CertificatePath/PrivateKeyPath", "--cert/--key", StringComparison.Ordinal).Replace("PrivateKeyPassword", "--key-password", StringComparison.Ordinal)
+                ex.Message.Replace("oe-fapi:CertificatePath/PrivateKeyPath", "--cert/--key", StringComparison.Ordinal)
+                    .Replace("oe-fapi:CertificatePath", "--cert", StringComparison.Ordinal)
+                    .Replace("oe-fapi:PrivateKeyPath", "--key", StringComparison.Ordinal)
+                    .Replace("PrivateKeyPassword", "--key-password", StringComparison.Ordinal)
                 + " A legacy 'Proc-Type: 4,ENCRYPTED' key? Convert it first: oe-fapi key convert.",
                 ex);
         }
 
-        var trust = new X509Certificate2Collection();
-        if (parsed.GetValue(Ca) is { } ca)
-        {
-            try
-            {
-                trust.ImportFromPem(System.Text.Encoding.UTF8.GetString(CliFiles.Read(ca, console)));
-            }
-            catch (System.Security.Cryptography.CryptographicException ex)
-            {
-                throw CliException.Usage($"'{ca}' is not a PEM bundle: {ex.Message}", ex);
-            }
-        }
+        // A missing or unreadable --cert or --key is a usage error through TransportCertificate's own message.
+        X509Certificate2Collection trust = parsed.GetValue(Ca) is { } ca ? CliFiles.ReadBundle(ca, console) : [];
 
         var services = new ServiceCollection();
         services.AddLogging();
