@@ -16,6 +16,16 @@ internal sealed class ProviderOptionsValidator : IValidateOptions<ProviderOption
         }
 
         _ = options.DatasetRoleRequirements(failures);
+        _ = options.HealthEndpoints(failures);
+        if (options.ReadinessTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Provider:ReadinessTimeout must be positive; it is {options.ReadinessTimeout}.");
+        }
+
+        if (options.DevAuthorizationServerPort is < 0 or > 65535)
+        {
+            failures.Add($"Provider:DevAuthorizationServerPort must be a port number (0 picks a free one); it is {options.DevAuthorizationServerPort}.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

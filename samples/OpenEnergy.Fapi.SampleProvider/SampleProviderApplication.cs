@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Validation;
 using OpenEnergy.Fapi.SampleProvider.Datasets;
+using OpenEnergy.Fapi.SampleProvider.Health;
 #if DEV_MODE
 using OpenEnergy.Fapi.SampleProvider.DevMode;
 #endif
@@ -88,7 +89,7 @@ public sealed class SampleProviderApplication : IAsyncDisposable
                 builder.Configuration["OpenEnergy:Fapi:AcceptedRoles:0"] = DevEnvironment.DevRole;
             }
 
-            dev = await DevEnvironment.StartAsync(provider.RequiredScope, ib1);
+            dev = await DevEnvironment.StartAsync(provider.RequiredScope, ib1, provider.DevAuthorizationServerPort);
             ConfigureDevMode(builder, dev, provider.DevPort, ib1 ? FapiProfile.Ib1 : FapiProfile.OpenEnergy);
         }
 
@@ -117,6 +118,21 @@ public sealed class SampleProviderApplication : IAsyncDisposable
             builder.Services.AddRedisSharedCache();
         }
 
+        var problems = new List<string>();
+        List<IPEndPoint> healthListeners = provider.HealthEndpoints(problems);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+
+#if DEV_MODE
+        HealthEndpoints.AddListeners(builder, healthListeners, listensInCode: dev is not null);
+#else
+        HealthEndpoints.AddListeners(builder, healthListeners, listensInCode: false);
+#endif
+        builder.Services.AddHealthChecks().AddOpenEnergyFapi();
+        Telemetry.AddIfConfigured(builder);
+        builder.Services.AddHostedService<ReadinessSignal>();
         builder.Services.AddOpenEnergyFapiHttp(o => o.AccessLog = provider.AccessLog);
         builder.Services.AddOptions<ProviderOptions>().Bind(providerSection).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProviderOptions>, ProviderOptionsValidator>();
@@ -131,7 +147,7 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseSystemd());
 
         WebApplication app = builder.Build();
-        MapProvider(app, provider);
+        MapProvider(app, provider, healthListeners);
 #if DEV_MODE
         return new SampleProviderApplication(app, dev);
 #else
@@ -234,10 +250,11 @@ public sealed class SampleProviderApplication : IAsyncDisposable
         return null;
     }
 
-    private static void MapProvider(WebApplication app, ProviderOptions provider)
+    private static void MapProvider(WebApplication app, ProviderOptions provider, IReadOnlyList<IPEndPoint> healthListeners)
     {
-        // Every response, public files included, carries Date and x-fapi-interaction-id.
+        // Every response, public files and health included, carries Date and x-fapi-interaction-id.
         app.UseFapiHeaders();
+        HealthEndpoints.Use(app, healthListeners);
 
         if (!string.IsNullOrWhiteSpace(provider.PublicDirectory))
         {

@@ -14,4 +14,11 @@ public static class FapiDefaults
 
     /// <summary>The meter name of the validator's metrics.</summary>
     public const string MeterName = "OpenEnergy.Fapi";
+
+    /// <summary>
+    /// The name of the validator's <see cref="System.Diagnostics.ActivitySource"/> (the same as the meter's): spans for
+    /// the validation of a request, introspection calls, discovery and key-set fetches. Add it to a tracer with
+    /// <c>AddSource(FapiDefaults.ActivitySourceName)</c>.
+    /// </summary>
+    public const string ActivitySourceName = MeterName;
 }

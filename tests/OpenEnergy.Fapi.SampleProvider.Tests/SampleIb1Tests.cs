@@ -110,7 +110,7 @@ internal sealed class SampleIb1Tests
     [UnsupportedOSPlatform("windows")]
     public async Task DevMode_WithProfileIb1_ServesTheDevConsumersRoleCarryingCertificate()
     {
-        await using SampleProviderApplication app = await SampleProviderApplication.CreateAsync(["--dev", "--profile", "ib1"], b => b.Configuration["Provider:DevPort"] = "0");
+        await using SampleProviderApplication app = await SampleProviderApplication.CreateAsync(["--dev", "--profile", "ib1"], b => { b.Configuration["Provider:DevPort"] = "0"; b.Configuration["Provider:DevAuthorizationServerPort"] = "0"; });
         await app.StartAsync();
         DevMode.DevEnvironment dev = app.Dev!;
         X509Certificate2 consumer = X509Certificate2.CreateFromPemFile(dev.ClientCertificatePath, dev.ClientKeyPath);

@@ -56,7 +56,7 @@ internal sealed class SampleStartUpTests
     [UnsupportedOSPlatform("windows")]
     public async Task DevMode_RequiresEnergyRead_AndKeepsItsKeysPrivate()
     {
-        await using SampleProviderApplication app = await SampleProviderApplication.CreateAsync(["--dev"], b => b.Configuration["Provider:DevPort"] = "0");
+        await using SampleProviderApplication app = await SampleProviderApplication.CreateAsync(["--dev"], b => { b.Configuration["Provider:DevPort"] = "0"; b.Configuration["Provider:DevAuthorizationServerPort"] = "0"; });
         await app.StartAsync();
         DevMode.DevEnvironment dev = app.Dev!;
         X509Certificate2 consumer = X509Certificate2.CreateFromPemFile(dev.ClientCertificatePath, dev.ClientKeyPath);

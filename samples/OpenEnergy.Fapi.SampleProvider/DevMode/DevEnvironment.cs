@@ -66,7 +66,8 @@ public sealed class DevEnvironment : IAsyncDisposable
     /// The IB1 profile: the consumer's certificate carries <see cref="DevRole"/> and its application URL, and the
     /// authorization server issues JWT access tokens (validated locally by the provider).
     /// </param>
-    public static async Task<DevEnvironment> StartAsync(string? scope, bool ib1 = false)
+    /// <param name="port">The fake authorization server's port (<c>Provider:DevAuthorizationServerPort</c>); 0 picks a free one.</param>
+    public static async Task<DevEnvironment> StartAsync(string? scope, bool ib1 = false, int port = 0)
     {
         string folder = FindFolder();
         Directory.CreateDirectory(folder);
@@ -83,15 +84,28 @@ public sealed class DevEnvironment : IAsyncDisposable
             : LoadOrIssue(folder, "client", () => ca.IssueClientCertificate(ConsumerClientId, "dev-organisation"));
         X509Certificate2 providerCertificate = LoadOrIssue(folder, "provider", () => ca.IssueClientCertificate("dev-provider", "dev-provider-organisation"));
 
-        FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions
+        FakeAuthorizationServer server;
+        try
         {
-            Authority = ca,
-            ServerCertificate = serverCertificate,
-            DefaultScope = scope ?? "",
-            TokenLifetime = TimeSpan.FromHours(1),
-            IssueJwtAccessTokens = ib1,
-            JwtAudience = Audience,
-        });
+            server = await FakeAuthorizationServer.StartAsync(new FakeAuthorizationServerOptions
+            {
+                Authority = ca,
+                ServerCertificate = serverCertificate,
+                DefaultScope = scope ?? "",
+                TokenLifetime = TimeSpan.FromHours(1),
+                IssueJwtAccessTokens = ib1,
+                JwtAudience = Audience,
+                Port = port,
+            });
+        }
+        catch (IOException ex)
+        {
+            // Most often another dev-mode provider already runs: point this one's Issuer at that server instead.
+            throw new InvalidOperationException(
+                $"dev mode cannot start its fake authorization server on port {port} ({ex.Message}). Stop whatever uses the port, " +
+                "or set Provider:DevAuthorizationServerPort to another port (0 picks a free one, but printed curl lines then change on every start).", ex);
+        }
+
         string? tokenScope = string.IsNullOrEmpty(scope) ? null : scope;
         string token = ib1
             ? server.IssueJwt(clientCertificate, tokenScope, Ib1ConsumerClientId, TimeSpan.FromHours(1))
@@ -110,7 +124,7 @@ public sealed class DevEnvironment : IAsyncDisposable
         yield return ("Fetch a CSV with a token minted at start-up (valid for an hour):",
             $"curl -s {tls} -H 'Authorization: Bearer {Token}' {data}");
         yield return ("See a refusal (no token: 401 with a Bearer challenge):",
-            $"curl -s -i {tls} {data}");
+            $"curl -i {tls} {data}");
     }
 
     /// <inheritdoc />

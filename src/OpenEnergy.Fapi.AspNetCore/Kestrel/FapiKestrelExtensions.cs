@@ -45,28 +45,58 @@ public static class FapiKestrelExtensions
         });
     }
 
-    /// <summary>Applies the FAPI TLS settings to one set of HTTPS options.</summary>
+    /// <summary>
+    /// Applies the FAPI TLS settings to one set of HTTPS options, with a CA bundle read once from
+    /// <c>TrustedClientCaPath</c>. Prefer the overload taking <see cref="TrustedClientAuthorities"/> (from the
+    /// service provider), which follows a replaced bundle file and logs refused handshakes.
+    /// </summary>
     /// <param name="https">The HTTPS options.</param>
     /// <param name="options">The validator options (for the CA bundle, the revocation mode and the TLS versions).</param>
     public static void ConfigureFapiMutualTls(this HttpsConnectionAdapterOptions https, FapiOptions options)
     {
         ArgumentNullException.ThrowIfNull(https);
         ArgumentNullException.ThrowIfNull(options);
+        RequireBundle(options);
+        var trust = new CustomRootTrust(
+            CertificateAuthorityBundle.Load(options.TrustedClientCaPath!, nameof(FapiOptions.TrustedClientCaPath)),
+            CustomRootTrust.ClientAuthentication,
+            options.ClientCertificateRevocationMode);
+        Apply(https, options, (certificate, chain) => trust.IsTrusted(certificate, chain?.ChainElements.Select(e => e.Certificate)));
+    }
+
+    /// <summary>
+    /// Applies the FAPI TLS settings to one set of HTTPS options: a client certificate is required and must chain to
+    /// the directory CAs of <paramref name="authorities"/>, as last loaded (a replaced <c>TrustedClientCaPath</c>
+    /// counts from the next handshake on); a refused certificate is logged with the reason.
+    /// </summary>
+    /// <param name="https">The HTTPS options.</param>
+    /// <param name="options">The validator options (for the revocation mode and the TLS versions).</param>
+    /// <param name="authorities">The trusted client CAs, from the service provider.</param>
+    public static void ConfigureFapiMutualTls(this HttpsConnectionAdapterOptions https, FapiOptions options, TrustedClientAuthorities authorities)
+    {
+        ArgumentNullException.ThrowIfNull(https);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(authorities);
+        RequireBundle(options);
+        Apply(https, options, authorities.ValidateHandshake);
+    }
+
+    private static void RequireBundle(FapiOptions options)
+    {
         if (string.IsNullOrWhiteSpace(options.TrustedClientCaPath))
         {
             throw new InvalidOperationException(
                 $"{FapiOptions.SectionName}:TrustedClientCaPath is required for mutual TLS on Kestrel: point it at the PEM bundle of the directory's CA certificates.");
         }
+    }
 
-        var trust = new CustomRootTrust(
-            CertificateAuthorityBundle.Load(options.TrustedClientCaPath, nameof(FapiOptions.TrustedClientCaPath)),
-            CustomRootTrust.ClientAuthentication,
-            options.ClientCertificateRevocationMode);
+    private static void Apply(HttpsConnectionAdapterOptions https, FapiOptions options, Func<X509Certificate2, X509Chain?, bool> validate)
+    {
         // IB1 asks for TLS 1.3 only (OpenEnergy:Fapi:TlsProtocols, or the Ib1 profile's default).
         https.SslProtocols = options.EffectiveTlsProtocols == FapiTlsProtocols.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
         https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
         https.CheckCertificateRevocation = options.ClientCertificateRevocationMode != X509RevocationMode.NoCheck;
-        https.ClientCertificateValidation = (certificate, chain, _) => trust.IsTrusted(certificate, chain?.ChainElements.Select(e => e.Certificate));
+        https.ClientCertificateValidation = (certificate, chain, _) => validate(certificate, chain);
         if (OperatingSystem.IsLinux())
         {
             var policy = new CipherSuitesPolicy(FapiCipherSuites);
@@ -92,13 +122,13 @@ public static class FapiKestrelExtensions
         private static readonly PropertyInfo? HttpsDefaults =
             typeof(KestrelServerOptions).GetProperty("HttpsDefaults", BindingFlags.Instance | BindingFlags.NonPublic);
 
-        private readonly IOptions<FapiOptions> _options;
         private readonly Action<HttpsConnectionAdapterOptions> _fapi;
 
-        public ConfigureFapiKestrel(IOptions<FapiOptions> options)
+        public ConfigureFapiKestrel(IServiceProvider services)
         {
-            _options = options;
-            _fapi = https => https.ConfigureFapiMutualTls(_options.Value);
+            // Resolved when an endpoint is configured, after the options were validated at start-up.
+            _fapi = https => https.ConfigureFapiMutualTls(
+                services.GetRequiredService<IOptions<FapiOptions>>().Value, services.GetRequiredService<TrustedClientAuthorities>());
         }
 
         public void Configure(KestrelServerOptions options) => Compose(options);

@@ -62,6 +62,29 @@ internal sealed class SharedIntrospectionCache
         _rejectionReports = new LogThrottle(time, ReportInterval);
     }
 
+    /// <summary>
+    /// Asks the store for a key no token hashes to, within the read timeout: <see langword="null"/> when it
+    /// answered, else what went wrong (for health).
+    /// </summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_readTimeout);
+        try
+        {
+            _ = await _store.GetAsync(_keyPrefix + "health-probe", timeout.Token).WaitAsync(timeout.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {_readTimeout.TotalMilliseconds:0} ms";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
     /// <summary>The key of a token's entry in the store: the prefix and the token hash in hex.</summary>
     public string StoreKey(TokenHash key) => _keyPrefix + key.ToHex();
 

@@ -19,32 +19,35 @@ namespace OpenEnergy.Fapi.Certificates;
 public sealed class ClientCertificateIntake
 {
     private readonly ForwardedCertificateReader _forwarded;
-    private readonly CustomRootTrust? _connectionTrust;
+    private readonly TrustedClientAuthorities _authorities;
+    private readonly TimeProvider _time;
+    private readonly long _verdictLifetimeTicks;
     private readonly ILogger _logger;
     private readonly ConditionalWeakTable<X509Certificate2, ConnectionCertificate> _connections = [];
     private readonly ConditionalWeakTable<X509Certificate2, ConnectionCertificate>.CreateValueCallback _judge;
 
     /// <summary>Creates the intake (by dependency injection).</summary>
     /// <param name="forwarded">Reads certificates forwarded by trusted proxies.</param>
-    /// <param name="options">The validator options (for <see cref="FapiOptions.TrustedClientCaPath"/>).</param>
+    /// <param name="authorities">The directory CAs of <see cref="FapiOptions.TrustedClientCaPath"/>, as last loaded.</param>
+    /// <param name="options">The validator options.</param>
+    /// <param name="time">The clock (for how long a chain verdict is remembered when revocation is checked).</param>
     /// <param name="logger">The logger.</param>
-    public ClientCertificateIntake(ForwardedCertificateReader forwarded, IOptions<FapiOptions> options, ILogger<ClientCertificateIntake> logger)
+    public ClientCertificateIntake(ForwardedCertificateReader forwarded, TrustedClientAuthorities authorities, IOptions<FapiOptions> options, TimeProvider time, ILogger<ClientCertificateIntake> logger)
     {
         ArgumentNullException.ThrowIfNull(forwarded);
+        ArgumentNullException.ThrowIfNull(authorities);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _forwarded = forwarded;
+        _authorities = authorities;
+        _time = time;
         _logger = logger;
+        // A verdict stands for the connection's life, unless the bundle is reloaded; with revocation checked, it
+        // is made again after HealthProbeInterval, so a revoked certificate on a long-lived connection is caught.
+        _verdictLifetimeTicks = options.Value.ClientCertificateRevocationMode == X509RevocationMode.NoCheck ? long.MaxValue : options.Value.HealthProbeInterval.Ticks;
         // One delegate for the lifetime of the intake: a method group would allocate one per request.
         _judge = Judge;
-        FapiOptions o = options.Value;
-        if (!string.IsNullOrWhiteSpace(o.TrustedClientCaPath))
-        {
-            _connectionTrust = new CustomRootTrust(
-                CertificateAuthorityBundle.Load(o.TrustedClientCaPath, nameof(FapiOptions.TrustedClientCaPath)),
-                CustomRootTrust.ClientAuthentication,
-                o.ClientCertificateRevocationMode);
-        }
     }
 
     /// <summary>The header carrying a forwarded certificate, or <see langword="null"/> when forwarding is off.</summary>
@@ -64,6 +67,12 @@ public sealed class ClientCertificateIntake
         if (connectionCertificate is not null)
         {
             ConnectionCertificate known = _connections.GetValue(connectionCertificate, _judge);
+            if (known.Generation != _authorities.Generation || _time.GetUtcNow().UtcTicks - known.JudgedAtTicks > _verdictLifetimeTicks)
+            {
+                known = Judge(connectionCertificate);
+                _connections.AddOrUpdate(connectionCertificate, known);
+            }
+
             return known.Trusted
                 ? new PresentedCertificate(known.Details.Thumbprint, ClientCertificateSource.TlsConnection, connectionCertificate, details: known.Details)
                 : PresentedCertificate.None;
@@ -90,15 +99,16 @@ public sealed class ClientCertificateIntake
     private ConnectionCertificate Judge(X509Certificate2 certificate)
     {
         // Once per connection: the thumbprint and what the certificate says, from its DER.
+        long generation = _authorities.Generation;
         DirectoryCertificate details = DirectoryCertificateCache.GetOrParse(certificate.RawDataMemory.Span, CertificateThumbprint.FromCertificate(certificate));
-        bool trusted = _connectionTrust?.IsTrusted(certificate) ?? true;
+        bool trusted = !_authorities.IsConfigured || _authorities.IsTrusted(certificate, null, out _);
         if (!trusted)
         {
             _logger.UntrustedConnectionCertificate(details.Thumbprint.ToString());
         }
 
-        return new ConnectionCertificate(details, trusted);
+        return new ConnectionCertificate(details, trusted, generation, _time.GetUtcNow().UtcTicks);
     }
 
-    private sealed record ConnectionCertificate(DirectoryCertificate Details, bool Trusted);
+    private sealed record ConnectionCertificate(DirectoryCertificate Details, bool Trusted, long Generation, long JudgedAtTicks);
 }

@@ -39,11 +39,19 @@ public sealed class CustomRootTrust
     /// <summary>Whether <paramref name="leaf"/> chains to one of the authorities and allows the purpose.</summary>
     /// <param name="leaf">The certificate to judge.</param>
     /// <param name="presented">Certificates the peer sent with it (intermediates), if any.</param>
-    public bool IsTrusted(X509Certificate2 leaf, IEnumerable<X509Certificate2>? presented = null)
+    public bool IsTrusted(X509Certificate2 leaf, IEnumerable<X509Certificate2>? presented = null) => IsTrusted(leaf, presented, out _);
+
+    /// <summary>As <see cref="IsTrusted(X509Certificate2, IEnumerable{X509Certificate2}?)"/>, saying why not.</summary>
+    /// <param name="leaf">The certificate to judge.</param>
+    /// <param name="presented">Certificates the peer sent with it (intermediates), if any.</param>
+    /// <param name="problem">When not trusted: the chain's faults, e.g. <c>UntrustedRoot, NotTimeValid</c>.</param>
+    internal bool IsTrusted(X509Certificate2 leaf, IEnumerable<X509Certificate2>? presented, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(leaf);
+        problem = null;
         if (_authorities.Count == 0)
         {
+            problem = "no trusted CA is configured";
             return false;
         }
 
@@ -71,11 +79,39 @@ public sealed class CustomRootTrust
 
         try
         {
-            return chain.Build(leaf);
-        }
-        catch (CryptographicException)
-        {
+            if (chain.Build(leaf))
+            {
+                return true;
+            }
+
+            problem = Describe(chain);
             return false;
         }
+        catch (CryptographicException ex)
+        {
+            problem = "the chain could not be built: " + ex.Message;
+            return false;
+        }
+    }
+
+    // The distinct faults of every chain element, named as the platform names them (NotTimeValid is an expiry,
+    // NotValidForUsage a missing client- or server-authentication EKU, UntrustedRoot or PartialChain another CA).
+    private static string Describe(X509Chain chain)
+    {
+        X509ChainStatusFlags flags = X509ChainStatusFlags.NoError;
+        foreach (X509ChainStatus status in chain.ChainStatus)
+        {
+            flags |= status.Status;
+        }
+
+        foreach (X509ChainElement element in chain.ChainElements)
+        {
+            foreach (X509ChainStatus status in element.ChainElementStatus)
+            {
+                flags |= status.Status;
+            }
+        }
+
+        return flags == X509ChainStatusFlags.NoError ? "the chain was refused" : flags.ToString();
     }
 }

@@ -273,4 +273,31 @@ public sealed class FapiOptions
 
     /// <summary>Revocation checking of direct-TLS client certificates: <c>NoCheck</c> (default, as nginx without <c>ssl_crl</c>), <c>Online</c> or <c>Offline</c>.</summary>
     public System.Security.Cryptography.X509Certificates.X509RevocationMode ClientCertificateRevocationMode { get; set; } = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+
+    /// <summary>
+    /// How often the transport certificate, its key and the CA bundles (<see cref="CertificatePath"/>,
+    /// <see cref="PrivateKeyPath"/>, <see cref="AuthorizationServerCaPath"/>, <see cref="TrustedClientCaPath"/>) are
+    /// checked for changes, as a fallback to file-change notifications (which miss some replacements, such as a
+    /// symbolic link swapped on a network file system). Changed files are loaded without a restart. Default 1 minute.
+    /// </summary>
+    public TimeSpan CertificateReloadInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long the health check's probe of the authorization server is reused before it is made again (probes never
+    /// hammer the server), and how long a client certificate's chain verdict is remembered when revocation is
+    /// checked. Default 60 s.
+    /// </summary>
+    public TimeSpan HealthProbeInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long before a certificate expires (the transport certificate or one of the CA bundles) the health check
+    /// reports <c>Degraded</c> and start-up warns. Default 30 days.
+    /// </summary>
+    public TimeSpan HealthCertificateExpiryWarning { get; set; } = FapiDefaults.CertificateExpiryWarning;
+
+    /// <summary>
+    /// Adds the client certificate's thumbprint to the validation span (off by default: a thumbprint identifies a
+    /// client, and traces often travel further than logs).
+    /// </summary>
+    public bool TraceThumbprints { get; set; }
 }

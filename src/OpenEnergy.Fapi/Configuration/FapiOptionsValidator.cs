@@ -30,6 +30,9 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
         CheckPositive(options.IntrospectionTimeout, "IntrospectionTimeout", failures);
         CheckPositive(options.DiscoveryRefreshInterval, "DiscoveryRefreshInterval", failures);
         CheckPositive(options.RetryAfter, "RetryAfter", failures);
+        CheckPositive(options.CertificateReloadInterval, "CertificateReloadInterval", failures);
+        CheckPositive(options.HealthProbeInterval, "HealthProbeInterval", failures);
+        CheckPositive(options.HealthCertificateExpiryWarning, "HealthCertificateExpiryWarning", failures);
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
             failures.Add($"{Prefix}ClockSkew must be between 0 and 5 minutes (the scheme asks for at most 10 s); it is {options.ClockSkew}.");

@@ -45,12 +45,14 @@ public static class FapiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 
-        services.TryAddSingleton(sp => ProviderCredentials.Load(sp.GetRequiredService<IOptions<FapiOptions>>().Value));
+        // The key material, watched for changes: a rotated certificate or bundle needs no restart.
+        services.TryAddSingleton(sp => ProviderCredentials.LoadAndWatch(
+            sp.GetRequiredService<IOptions<FapiOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderCredentials>>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<ProviderCredentials>().AuthorizationServerTrust);
+        services.TryAddSingleton(sp => new TrustedClientAuthorities(
+            sp.GetRequiredService<ProviderCredentials>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrustedClientAuthorities>>()));
         services.AddHttpClient(FapiDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => AuthorizationServerHandlerFactory.Create(
-                sp.GetRequiredService<ProviderCredentials>().ClientCertificate,
-                sp.GetRequiredService<AuthorizationServerCertificateValidator>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => AuthorizationServerHandlerFactory.Create(sp.GetRequiredService<ProviderCredentials>()));
 
         services.TryAddSingleton(sp => new FapiMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<AuthorizationServerResilience>();
@@ -73,6 +75,8 @@ public static class FapiServiceCollectionExtensions
         services.TryAddSingleton<ForwardedCertificateReader>();
         services.TryAddSingleton<ClientCertificateIntake>();
         services.TryAddSingleton<FapiHttpGate>();
+        // Said once as the host starts: the summary line, misconfiguration warnings, a discovery probe.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, FapiStartupReport>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Validation;
 
 namespace OpenEnergy.Fapi.Diagnostics;
@@ -80,4 +81,28 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Warning, "The configuration key {Key} is not read by any option and is ignored{Suggestion}")]
     public static partial void UnknownConfigurationKey(this ILogger logger, string key, string suggestion);
+
+    [LoggerMessage(25, LogLevel.Information, "A client certificate was refused in the TLS handshake ({Problem}): subject {Subject}, thumbprint {Thumbprint}, valid {NotBefore:u} to {NotAfter:u}. Trusted CAs are those of OpenEnergy:Fapi:TrustedClientCaPath. {HeldBack} more refusals since the last report")]
+    public static partial void HandshakeCertificateRefused(this ILogger logger, string problem, string subject, string thumbprint, DateTime notBefore, DateTime notAfter, int heldBack);
+
+    [LoggerMessage(26, LogLevel.Information, "Reloaded the transport certificate: subject {Subject}, thumbprint {Thumbprint}, expires {NotAfter:u}; new connections to the authorization server present it")]
+    public static partial void TransportCertificateReloaded(this ILogger logger, string subject, string thumbprint, DateTime notAfter);
+
+    [LoggerMessage(27, LogLevel.Information, "Reloaded OpenEnergy:Fapi:{Setting} from {Path}: {Count} CA certificates; remembered chain verdicts are dropped")]
+    public static partial void CaBundleReloaded(this ILogger logger, string setting, string path, int count);
+
+    [LoggerMessage(28, LogLevel.Error, "{Setting} changed but cannot be loaded, so the material loaded before stays in use: {Problem}")]
+    public static partial void CredentialReloadFailed(this ILogger logger, string setting, string problem);
+
+    [LoggerMessage(30, LogLevel.Information, "OpenEnergy FAPI validator: issuer {Issuer}, client id {ClientId}, profile {Profile}, {TokenFormat} access tokens; transport certificate {Subject} (thumbprint {Thumbprint}, expires {NotAfter:u}); client certificates from {ClientCertificateSource}; cache {CacheDuration} (inactive {InactiveCacheDuration}), up to {CacheSizeLimit} entries, {SharedCache}")]
+    public static partial void StartupSummary(this ILogger logger, string? issuer, string? clientId, FapiProfile profile, AccessTokenFormat tokenFormat, string subject, string thumbprint, DateTime notAfter, string clientCertificateSource, TimeSpan cacheDuration, TimeSpan inactiveCacheDuration, int cacheSizeLimit, string sharedCache);
+
+    [LoggerMessage(31, LogLevel.Warning, "No client-certificate source is configured: neither OpenEnergy:Fapi:ClientCertificateHeader (behind a TLS-terminating proxy) nor OpenEnergy:Fapi:TrustedClientCaPath (mutual TLS on this host, with UseOpenEnergyFapiMutualTls). Unless the host asks for client certificates in its own way, every protected request is refused with 401 'a client certificate is required'")]
+    public static partial void NoClientCertificateSource(this ILogger logger);
+
+    [LoggerMessage(32, LogLevel.Warning, "Certificate check: {What}, {Subject}, {Problem}")]
+    public static partial void CertificateExpiring(this ILogger logger, string what, string subject, string problem);
+
+    [LoggerMessage(29, LogLevel.Warning, "Cannot watch {Folder} for certificate changes ({Problem}); its files are checked every {Interval} instead")]
+    public static partial void CertificateWatchUnavailable(this ILogger logger, string folder, string problem, TimeSpan interval);
 }

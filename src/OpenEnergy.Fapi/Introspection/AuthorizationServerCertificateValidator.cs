@@ -15,7 +15,7 @@ namespace OpenEnergy.Fapi.Introspection;
 /// </summary>
 public sealed class AuthorizationServerCertificateValidator
 {
-    private readonly CustomRootTrust _bundle;
+    private readonly Func<CustomRootTrust> _bundle;
     private readonly AuthorizationServerTrust _mode;
 
     /// <summary>Creates the validator.</summary>
@@ -31,7 +31,15 @@ public sealed class AuthorizationServerCertificateValidator
                 $"{FapiOptions.SectionName}:AuthorizationServerTrust is BundleOnly but no bundle is configured: set AuthorizationServerCaPath to the PEM bundle of the authorization server's CAs.");
         }
 
-        _bundle = new CustomRootTrust(bundle, CustomRootTrust.ServerAuthentication);
+        var fixedBundle = new CustomRootTrust(bundle, CustomRootTrust.ServerAuthentication);
+        _bundle = () => fixedBundle;
+        _mode = mode;
+    }
+
+    /// <summary>A validator that judges against whatever bundle <paramref name="bundle"/> gives at the time (a reloaded one).</summary>
+    internal AuthorizationServerCertificateValidator(Func<CustomRootTrust> bundle, AuthorizationServerTrust mode)
+    {
+        _bundle = bundle;
         _mode = mode;
     }
 
@@ -52,13 +60,14 @@ public sealed class AuthorizationServerCertificateValidator
             return true;
         }
 
-        if (_bundle.IsEmpty)
+        CustomRootTrust bundle = _bundle();
+        if (bundle.IsEmpty)
         {
             return false;
         }
 
         X509Certificate2 leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         IEnumerable<X509Certificate2>? presented = chain?.ChainElements.Select(e => e.Certificate);
-        return _bundle.IsTrusted(leaf, presented);
+        return bundle.IsTrusted(leaf, presented);
     }
 }

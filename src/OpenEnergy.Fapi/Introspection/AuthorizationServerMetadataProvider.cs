@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -84,9 +85,12 @@ internal sealed class AuthorizationServerMetadataProvider
     {
         // Shared by every waiter, so bounded by its own timeout rather than by any one caller's token.
         using var timeout = new CancellationTokenSource(_options.IntrospectionTimeout, _time);
+        using Activity? activity = FapiTracing.Source.StartActivity(FapiTracing.Discovery, ActivityKind.Client);
+        activity?.SetTag(FapiTracing.UrlTag, _discoveryUrl!.ToString());
         try
         {
             AuthorizationServerEndpoints endpoints = await DiscoverAsync(_discoveryUrl!, timeout.Token);
+            activity?.SetTag(FapiTracing.OutcomeTag, "fetched");
             _discoveredAt = _time.GetUtcNow();
             Volatile.Write(ref _discovered, endpoints);
             _logger.Discovered(endpoints.IntrospectionEndpoint, endpoints.ExpectedIssuer, endpoints.JwksUri);
@@ -95,11 +99,13 @@ internal sealed class AuthorizationServerMetadataProvider
         catch (Exception ex) when (ex is not AuthorizationServerUnavailableException)
         {
             string reason = ex is OperationCanceledException ? "timed out" : $"{ex.GetType().Name}: {ex.Message}";
+            activity?.SetTag(FapiTracing.OutcomeTag, "failed").SetStatus(ActivityStatusCode.Error, reason);
             _logger.DiscoveryFailed(_discoveryUrl!, reason);
             throw new AuthorizationServerUnavailableException("discovery failed: " + reason, ex);
         }
         catch (AuthorizationServerUnavailableException ex)
         {
+            activity?.SetTag(FapiTracing.OutcomeTag, "failed").SetStatus(ActivityStatusCode.Error, ex.Message);
             _logger.DiscoveryFailed(_discoveryUrl!, ex.Message);
             throw;
         }

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Configuration;
@@ -44,6 +46,29 @@ internal sealed class IntrospectionClient
     /// <param name="cancellationToken">The call's own time limit (not a waiting request's abort signal).</param>
     public async Task<IntrospectionOutcome> IntrospectAsync(string token, CancellationToken cancellationToken)
     {
+        using Activity? activity = FapiTracing.Source.StartActivity(FapiTracing.Introspection, ActivityKind.Client);
+        var attempts = new StrongBox<int>();
+        IntrospectionOutcome outcome = await IntrospectUntracedAsync(token, attempts, activity, cancellationToken);
+        if (activity is not null)
+        {
+            activity.SetTag(FapiTracing.AttemptsTag, attempts.Value);
+            activity.SetTag(FapiTracing.OutcomeTag, outcome.Kind switch
+            {
+                IntrospectionOutcomeKind.Answered => outcome.Result!.Active ? "active" : "inactive",
+                IntrospectionOutcomeKind.MissingActive => "missing_active",
+                _ => outcome.CredentialsRefused ? "credentials_refused" : "unavailable",
+            });
+            if (outcome.Kind == IntrospectionOutcomeKind.Unavailable)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, outcome.Reason);
+            }
+        }
+
+        return outcome;
+    }
+
+    private async Task<IntrospectionOutcome> IntrospectUntracedAsync(string token, StrongBox<int> attempts, Activity? activity, CancellationToken cancellationToken)
+    {
         try
         {
             AuthorizationServerEndpoints endpoints = await _metadata.GetAsync(cancellationToken);
@@ -56,6 +81,7 @@ internal sealed class IntrospectionClient
             using HttpResponseMessage response = await _resilience.Introspection.ExecuteAsync(
                 static async (call, ct) =>
                 {
+                    call.Attempts.Value++;
                     // A new request per attempt: a sent request cannot be sent again.
                     using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint)
                     {
@@ -69,12 +95,13 @@ internal sealed class IntrospectionClient
                     request.Headers.Accept.Add(call.Accept);
                     return await call.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 },
-                (Client: client, Endpoint: endpoint, Token: token, ClientId: _clientId, Accept: _signed is null ? AcceptJson : AcceptSigned),
+                (Client: client, Endpoint: endpoint, Token: token, ClientId: _clientId, Accept: _signed is null ? AcceptJson : AcceptSigned, Attempts: attempts),
                 cancellationToken);
+            activity?.SetTag(FapiTracing.HttpStatusTag, (int)response.StatusCode);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 _logger.CredentialsRefused((int)response.StatusCode, endpoint);
-                return IntrospectionOutcome.Unavailable($"our credentials were refused (HTTP {(int)response.StatusCode})");
+                return IntrospectionOutcome.Refused((int)response.StatusCode);
             }
 
             if (response.StatusCode != HttpStatusCode.OK)

@@ -3,12 +3,16 @@ namespace OpenEnergy.Fapi.Introspection;
 /// <summary>What asking the authorization server about a token produced.</summary>
 internal readonly struct IntrospectionOutcome
 {
-    private IntrospectionOutcome(IntrospectionOutcomeKind kind, IntrospectionResult? result, string? reason)
+    private IntrospectionOutcome(IntrospectionOutcomeKind kind, IntrospectionResult? result, string? reason, bool credentialsRefused = false)
     {
         Kind = kind;
         Result = result;
         Reason = reason;
+        CredentialsRefused = credentialsRefused;
     }
+
+    /// <summary>Whether the server refused our own credentials (401 or 403): a fault of this provider, not an outage.</summary>
+    public bool CredentialsRefused { get; }
 
     public IntrospectionOutcomeKind Kind { get; }
 
@@ -23,6 +27,8 @@ internal readonly struct IntrospectionOutcome
     public static IntrospectionOutcome MissingActive() => new(IntrospectionOutcomeKind.MissingActive, null, "the introspection response has no 'active' member");
 
     public static IntrospectionOutcome Unavailable(string reason) => new(IntrospectionOutcomeKind.Unavailable, null, reason);
+
+    public static IntrospectionOutcome Refused(int statusCode) => new(IntrospectionOutcomeKind.Unavailable, null, $"our credentials were refused (HTTP {statusCode})", credentialsRefused: true);
 
     public static IntrospectionOutcome OverClientShare() => new(IntrospectionOutcomeKind.OverClientShare, null, "the client is over its share of authorization-server calls");
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,9 @@ internal sealed class IssuerSigningKeys
             }
         }
     }
+
+    /// <summary>Whether the last fetch of the key set failed (for health).</summary>
+    public bool LastFetchFailed => Volatile.Read(ref _lastFetchFailed);
 
     /// <summary>The keys held now (for tests and health); <see langword="null"/> before the first successful fetch.</summary>
     public IssuerKeySet? Current => Volatile.Read(ref _current);
@@ -135,11 +139,13 @@ internal sealed class IssuerSigningKeys
         // Off the caller's stack, so the lock above is never held across the fetch.
         await Task.Yield();
         IssuerKeySet? set = null;
+        using Activity? activity = FapiTracing.Source.StartActivity(FapiTracing.KeySet, ActivityKind.Client);
         try
         {
             using var timeout = new CancellationTokenSource(_timeout, _time);
             set = await DownloadAsync(timeout.Token).ConfigureAwait(false);
             Volatile.Write(ref _current, set);
+            activity?.SetTag(FapiTracing.OutcomeTag, "fetched").SetTag(FapiTracing.KeyCountTag, set.Count);
         }
 #pragma warning disable CA1031 // Fail closed: a fault leaves the held keys (or none, which is a 503), never an exception.
         catch (Exception ex)
@@ -151,6 +157,7 @@ internal sealed class IssuerSigningKeys
                 AuthorizationServerUnavailableException or FormatException => ex.Message,
                 _ => $"{ex.GetType().Name}: {ex.InnerException?.Message ?? ex.Message}",
             };
+            activity?.SetTag(FapiTracing.OutcomeTag, "failed").SetStatus(ActivityStatusCode.Error, reason);
             _logger.KeySetFetchFailed(reason, Current is null
                 ? "No keys are held: requests with JWTs get 503 until a fetch succeeds."
                 : "The keys fetched before are still used.");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenEnergy.Fapi.Caching;
@@ -29,6 +30,7 @@ internal sealed class FapiValidator : IFapiValidator
     private readonly StringComparison _scopeComparison;
     private readonly bool _clientIdBoundToUriSan;
     private readonly bool _rolesMandatory;
+    private readonly bool _traceThumbprints;
     private readonly IReadOnlyList<FapiRoleRequirement>? _acceptedRoles;
 
     public FapiValidator(IntrospectionCoordinator coordinator, FapiFailures failures, IOptions<FapiOptions> options, TimeProvider time, ILogger<FapiValidator> logger, FapiMetrics metrics, JwtAccessTokenValidator jwt, IEnumerable<FapiConfigurationSection> configuration)
@@ -46,6 +48,7 @@ internal sealed class FapiValidator : IFapiValidator
         _scopeComparison = o.CaseInsensitiveScopes ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         _clientIdBoundToUriSan = o.EffectiveClientIdBinding == ClientIdBinding.CertificateUriSan;
         _rolesMandatory = o.Profile == FapiProfile.Ib1;
+        _traceThumbprints = o.TraceThumbprints;
         _acceptedRoles = o.AcceptedRoles.Count == 0 ? null : [new FapiRoleRequirement([.. o.AcceptedRoles])];
         if (_rolesMandatory && _acceptedRoles is null)
         {
@@ -63,6 +66,37 @@ internal sealed class FapiValidator : IFapiValidator
     }
 
     public ValueTask<FapiVerdict> ValidateAsync(FapiRequest request, CancellationToken cancellationToken = default)
+        => FapiTracing.Source.HasListeners() ? ValidateTracedAsync(request, cancellationToken) : ValidateUntracedAsync(request, cancellationToken);
+
+    // The span wraps the whole decision; the cache level is tagged where it is known.
+    private async ValueTask<FapiVerdict> ValidateTracedAsync(FapiRequest request, CancellationToken cancellationToken)
+    {
+        using Activity? activity = FapiTracing.Source.StartActivity(FapiTracing.Validation);
+        FapiVerdict verdict = await ValidateUntracedAsync(request, cancellationToken).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag(FapiTracing.VerdictTag, verdict.Succeeded ? "accepted" : "rejected");
+            activity.SetTag(FapiTracing.StatusCodeTag, verdict.StatusCode);
+            if (!verdict.Succeeded)
+            {
+                activity.SetTag(FapiTracing.ReasonTag, verdict.Failure.Reason.ToString());
+                if (verdict.StatusCode >= 500)
+                {
+                    // Only a fault on our side is an error; a refused token is the validator working.
+                    activity.SetStatus(ActivityStatusCode.Error, verdict.Failure.Reason.ToString());
+                }
+            }
+
+            if (_traceThumbprints && request.ClientCertificate is { } thumbprint)
+            {
+                activity.SetTag(FapiTracing.ThumbprintTag, thumbprint.ToString());
+            }
+        }
+
+        return verdict;
+    }
+
+    private ValueTask<FapiVerdict> ValidateUntracedAsync(FapiRequest request, CancellationToken cancellationToken)
     {
         if (BearerTokenReader.Read(request.Authorization, request.AccessTokenInQueryOrBody, out BearerToken token) is { } unreadable)
         {
@@ -83,15 +117,20 @@ internal sealed class FapiValidator : IFapiValidator
         }
 
         // A first-level hit (or a miss with no shared level) has completed already: no state machine.
-        return cached.Result is { } hit
-            ? new(Judge(hit, presented, request, key, now))
-            : ValidateUncachedAsync(request, token, presented, key, cancellationToken);
+        if (cached.Result is { } hit)
+        {
+            FapiTracing.TagCurrent(FapiTracing.CacheTag, "memory");
+            return new(Judge(hit, presented, request, key, now));
+        }
+
+        return ValidateUncachedAsync(request, token, presented, key, cancellationToken);
     }
 
     private async ValueTask<FapiVerdict> ValidateAfterSharedLookupAsync(FapiRequest request, BearerToken token, CertificateThumbprint presented, TokenHash key, ValueTask<IntrospectionResult?> lookup, CancellationToken cancellationToken)
     {
         if (await lookup.ConfigureAwait(false) is { } shared)
         {
+            FapiTracing.TagCurrent(FapiTracing.CacheTag, "shared");
             return Judge(shared, presented, request, key, _time.GetUtcNow());
         }
 
@@ -103,6 +142,11 @@ internal sealed class FapiValidator : IFapiValidator
         if (_jwt is not null)
         {
             LocalTokenOutcome local = await _jwt.ValidateAsync(token.ToString(), cancellationToken);
+            if (local.Kind != LocalTokenOutcomeKind.Introspect)
+            {
+                FapiTracing.TagCurrent(FapiTracing.CacheTag, "jwt");
+            }
+
             switch (local.Kind)
             {
                 case LocalTokenOutcomeKind.Validated:
@@ -115,6 +159,7 @@ internal sealed class FapiValidator : IFapiValidator
             }
         }
 
+        FapiTracing.TagCurrent(FapiTracing.CacheTag, "introspection");
         IntrospectionOutcome outcome = await _coordinator.IntrospectAsync(key, token, presented, cancellationToken);
         return outcome.Kind switch
         {

@@ -78,7 +78,9 @@ internal sealed class ProviderHost : IAsyncDisposable
                 kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
                 {
                     https.ServerCertificate = serverCertificate ?? TestDirectory.Server;
-                    https.ConfigureFapiMutualTls(kestrel.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<FapiOptions>>().Value);
+                    https.ConfigureFapiMutualTls(
+                        kestrel.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<FapiOptions>>().Value,
+                        kestrel.ApplicationServices.GetRequiredService<OpenEnergy.Fapi.Certificates.TrustedClientAuthorities>());
                 }));
             }
             else
