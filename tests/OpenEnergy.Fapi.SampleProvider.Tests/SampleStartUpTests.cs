@@ -100,6 +100,7 @@ internal sealed class SampleStartUpTests
             Assert.That(exit, Is.Zero, log);
             Assert.That(File.Exists(Path.Combine(output, "OpenEnergy.Fapi.SampleProvider.dll")), Is.True);
             Assert.That(System.IO.Directory.GetFiles(output, "OpenEnergy.Fapi.Testing*"), Is.Empty);
+            Assert.That(File.Exists(Path.Combine(output, "docs", "deploy.md")), Is.True, "the systemd unit's Documentation= points at the published guide");
 
             (int devExit, string devLog) = await Repository.RunAsync("dotnet", [Path.Combine(output, "OpenEnergy.Fapi.SampleProvider.dll"), "--dev"], output, TimeSpan.FromMinutes(1));
             Assert.That(devExit, Is.EqualTo(1), devLog);
