@@ -93,7 +93,7 @@ internal sealed class SampleStartUpTests
         string copy = Path.Combine(Path.GetTempPath(), "oe-fapi-publish-" + Guid.NewGuid().ToString("N"));
         try
         {
-            Repository.CopyTo(copy, "Directory.Build.props", "Directory.Packages.props", "nuget.config", ".editorconfig", "src", Path.Combine("samples", "OpenEnergy.Fapi.SampleProvider"));
+            Repository.CopyTo(copy, "Directory.Build.props", "Directory.Packages.props", "nuget.config", ".editorconfig", "src", "docs", Path.Combine("samples", "OpenEnergy.Fapi.SampleProvider"));
             string output = Path.Combine(copy, "published");
 
             (int exit, string log) = await Repository.RunAsync("dotnet", ["publish", Path.Combine(copy, "samples", "OpenEnergy.Fapi.SampleProvider"), "-c", "Release", "-o", output], copy, TimeSpan.FromMinutes(4));
