@@ -17,6 +17,7 @@ internal sealed class NginxDeploymentTests
     private static readonly string[] NginxLocations = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"];
 
     private string _folder = null!;
+    private int _healthPort;
     private TestCertificateAuthority _directory = null!;
     private TestCertificateAuthority _publicWebCa = null!;
     private FakeAuthorizationServer _authorizationServer = null!;
@@ -65,8 +66,16 @@ internal sealed class NginxDeploymentTests
         await File.WriteAllTextAsync(authorizationServerCa, _directory.Certificate.ExportCertificatePem() + "\n");
 
         string socket = Path.Combine(_folder, "provider.sock");
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            _healthPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
         _provider = StartProvider(socket, new Dictionary<string, string>
         {
+            // A plain-HTTP health listener beside the UNIX socket given with --urls.
+            ["Provider__HealthUrls__0"] = $"http://127.0.0.1:{_healthPort}",
             ["OpenEnergy__Fapi__Issuer"] = _authorizationServer.BaseAddress.ToString(),
             ["OpenEnergy__Fapi__ClientId"] = "nginx-provider",
             ["OpenEnergy__Fapi__CertificatePath"] = providerCertificate,
@@ -221,6 +230,25 @@ internal sealed class NginxDeploymentTests
         Assert.That(output, Does.StartWith("HTTP/1.1 200"));
         Assert.That(output, Does.Contain("<h1>public via nginx</h1>"));
         Assert.That(output, Does.Match("(?im)^x-fapi-interaction-id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\r?$"));
+    }
+
+    [Test]
+    public async Task Health_IsNotServedToOtherMachines_ThroughNginx()
+    {
+        // nginx allows /health/ to loopback TCP callers only; this listener is a UNIX socket, like any remote peer.
+        (_, string output) = await CurlAsync(_a, "/health/ready", null);
+
+        Assert.That(output, Does.StartWith("HTTP/1.1 403"));
+    }
+
+    [Test]
+    public async Task HealthUrl_BesideTheUnixSocket_AnswersReadyOverPlainHttp()
+    {
+        (int exit, string output) = await Repository.BashAsync($"curl -s -i http://127.0.0.1:{_healthPort}/health/ready", _folder, TimeSpan.FromSeconds(30));
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.StartWith("HTTP/1.1 200"));
+        Assert.That(output, Does.Contain("Healthy"));
     }
 
     private static Process StartProvider(string socket, Dictionary<string, string> environment)

@@ -69,6 +69,80 @@ internal sealed class SystemdUnitTests
     }
 
     [Test]
+    public async Task KestrelRouteUnit_PassesSystemdAnalyzeVerify()
+    {
+        if (!File.Exists("/usr/bin/systemd-analyze"))
+        {
+            Assert.Ignore("systemd-analyze is not installed");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("oe-fapi-units-").FullName;
+        try
+        {
+            string service = (await File.ReadAllTextAsync(Unit("openenergy-provider-kestrel.service")))
+                .Replace("ExecStart=/opt/openenergy-provider/OpenEnergy.Fapi.SampleProvider", "ExecStart=/usr/bin/true", StringComparison.Ordinal)
+                .Replace("WorkingDirectory=/opt/openenergy-provider", "WorkingDirectory=/tmp", StringComparison.Ordinal)
+                .Replace("EnvironmentFile=/etc/openenergy/provider.env", "EnvironmentFile=-" + Path.Combine(folder, "provider.env"), StringComparison.Ordinal)
+                .Replace("User=openenergy", "User=root", StringComparison.Ordinal)
+                .Replace("Group=openenergy", "Group=root", StringComparison.Ordinal);
+            Assert.That(service, Does.Contain("ExecStart=/usr/bin/true").And.Contain("Provider__HealthUrls__0=http://127.0.0.1:"), "the unit changed: update the rendering");
+            await File.WriteAllTextAsync(Path.Combine(folder, "openenergy-provider-kestrel.service"), service);
+
+            (int exit, string output) = await Repository.RunAsync("systemd-analyze", ["verify", "--man=no", "openenergy-provider-kestrel.service"], folder, TimeSpan.FromSeconds(60));
+
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Not.Contain("Unknown").And.Not.Contain("error"), output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task BootstrapSite_PassesNginxTest_BeforeAnyCertificateExists()
+    {
+        string? nginx = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
+        if (nginx is null)
+        {
+            Assert.Ignore("nginx is not installed (.ci/run installs it)");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("oe-fapi-bootstrap-").FullName;
+        try
+        {
+            string site = (await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "nginx", "openenergy-provider-bootstrap.conf")))
+                .Replace("listen [::]:80;", "", StringComparison.Ordinal)
+                .Replace("listen 80;", $"listen unix:{Path.Combine(folder, "http.sock")};", StringComparison.Ordinal)
+                .Replace("/var/www/letsencrypt", Path.Combine(folder, "webroot"), StringComparison.Ordinal);
+            Assert.That(site, Does.Not.Contain("ssl_certificate"), "the bootstrap site must not need a certificate");
+            await File.WriteAllTextAsync(Path.Combine(folder, "site.conf"), site);
+            await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), $$"""
+                pid {{folder}}/nginx.pid;
+                error_log {{folder}}/error.log warn;
+                events { worker_connections 16; }
+                http {
+                    access_log {{folder}}/access.log;
+                    client_body_temp_path {{folder}}/client_body;
+                    proxy_temp_path {{folder}}/proxy;
+                    fastcgi_temp_path {{folder}}/fastcgi;
+                    uwsgi_temp_path {{folder}}/uwsgi;
+                    scgi_temp_path {{folder}}/scgi;
+                    include {{folder}}/site.conf;
+                }
+                """);
+
+            (int exit, string output) = await Repository.BashAsync($"{nginx} -t -c {folder}/nginx.conf -p {folder}", folder, TimeSpan.FromSeconds(30));
+
+            Assert.That(exit, Is.Zero, output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     [CancelAfter(120_000)]
     public async Task SocketActivation_TheAppServesOnTheInheritedUnixSocket(CancellationToken cancellationToken)
     {
