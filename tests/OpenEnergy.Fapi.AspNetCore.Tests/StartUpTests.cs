@@ -52,6 +52,36 @@ internal sealed class StartUpTests
     }
 
     [Test]
+    public async Task AppThatProtectsEndpoints_WithNoClientCertificateSource_IsWarnedAboutAtStartUp()
+    {
+        // The PACKAGE.md mistake of old: AddOpenEnergyFapi and RequireFapi, but neither a header nor Kestrel mutual TLS.
+        await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync();
+        var logs = new FakeLogCollector();
+        await using WebApplication app = Build(server, logs, o => o.ClientCertificateHeader = null);
+
+        await app.StartAsync();
+
+        FakeLogRecord warning = logs.GetSnapshot().Single(r => r.Message.StartsWith("No client-certificate source", StringComparison.Ordinal));
+        Assert.That(warning.Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(logs.GetSnapshot().Single(r => r.Message.StartsWith("OpenEnergy FAPI validator:", StringComparison.Ordinal)).Message, Does.Contain("client certificates from NONE"));
+        await app.StopAsync();
+    }
+
+    [Test]
+    public async Task AppWithAForwardedCertificateHeader_IsNotWarnedAbout_AndTheSummaryNamesTheHeader()
+    {
+        await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync();
+        var logs = new FakeLogCollector();
+        await using WebApplication app = Build(server, logs, _ => { });
+
+        await app.StartAsync();
+
+        Assert.That(logs.GetSnapshot().Any(r => r.Message.StartsWith("No client-certificate source", StringComparison.Ordinal)), Is.False);
+        Assert.That(logs.GetSnapshot().Single(r => r.Message.StartsWith("OpenEnergy FAPI validator:", StringComparison.Ordinal)).Message, Does.Contain("the X-OE-CLIENT-CERT header"));
+        await app.StopAsync();
+    }
+
+    [Test]
     public async Task RolePolicyWithAnInvalidRole_StopsTheStart()
     {
         await using FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync();
