@@ -232,13 +232,17 @@ internal sealed class NginxDeploymentTests
         Assert.That(output, Does.Match("(?im)^x-fapi-interaction-id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\r?$"));
     }
 
-    [Test]
-    public async Task Health_IsNotServedToOtherMachines_ThroughNginx()
+    [TestCase("/health/ready")]
+    [TestCase("/HEALTH/ready")]
+    [TestCase("/%48ealth/ready")]
+    [TestCase("/Health/live")]
+    public async Task Health_IsNotServedToOtherMachines_ThroughNginx(string path)
     {
         // nginx allows /health/ to loopback TCP callers only; this listener is a UNIX socket, like any remote peer.
-        (_, string output) = await CurlAsync(_a, "/health/ready", null);
+        (_, string output) = await CurlAsync(_a, path, null);
 
         Assert.That(output, Does.StartWith("HTTP/1.1 403"));
+        Assert.That(output, Does.Not.Contain("Healthy"));
     }
 
     [Test]

@@ -91,8 +91,10 @@ internal sealed class SampleHealthTests
         Assert.That(dataOverHealth.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(publicOverHealth.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
 
-        // The mutual-TLS endpoint still serves data as before.
+        // The mutual-TLS endpoint still serves data as before, and health there is validated like any path.
         using HttpClient tls = host.Client(A);
+        using HttpResponseMessage healthOverTls = await tls.GetAsync("/health/ready");
+        Assert.That(healthOverTls.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "with health listeners, health is served there only");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/example");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", host.TokenFor(A));
         using HttpResponseMessage served = await tls.SendAsync(request);

@@ -52,33 +52,56 @@ internal static class HealthEndpoints
             return;
         }
 
-        string urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
-        builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), .. endpoints.Select(e => "http://" + e)]);
+        builder.WebHost.UseUrls([.. AppUrls(builder.Configuration), .. endpoints.Select(e => "http://" + e)]);
     }
 
-    /// <summary>Maps the two paths, and confines the health listeners to them.</summary>
+    // What Kestrel would listen on without the health listeners: the URLs, else the HTTP(S)_PORTS variables (set by
+    // the official container images), else its own default.
+    private static string[] AppUrls(ConfigurationManager configuration)
+    {
+        const StringSplitOptions Split = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+        if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
+        {
+            return urls.Split(';', Split);
+        }
+
+        string[] http = (configuration[WebHostDefaults.HttpPortsKey] ?? "").Split(';', Split);
+        string[] https = (configuration[WebHostDefaults.HttpsPortsKey] ?? "").Split(';', Split);
+        return http.Length + https.Length > 0
+            ? [.. http.Select(p => "http://*:" + p), .. https.Select(p => "https://*:" + p)]
+            : ["http://localhost:5000"];
+    }
+
+    /// <summary>
+    /// Maps the two paths. With health listeners, health is served there only (the data listeners then treat
+    /// <c>/health/*</c> like any other path: validation first), and the health listeners serve nothing else.
+    /// </summary>
     public static void Use(WebApplication app, IReadOnlyList<IPEndPoint> healthListeners)
     {
         HashSet<int> healthPorts = [.. healthListeners.Select(e => e.Port)];
-        if (healthPorts.Count > 0)
+        if (healthPorts.Count == 0)
         {
-            app.Use((context, next) =>
+            app.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+            app.UseHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
+            return;
+        }
+
+        app.UseWhen(
+            context => OnHealthListener(context, healthPorts),
+            health =>
             {
-                ConnectionInfo connection = context.Connection;
-                bool onHealthListener = connection.LocalIpAddress is { } local && IPAddress.IsLoopback(local) && healthPorts.Contains(connection.LocalPort);
-                if (onHealthListener && context.Request.Path != LivePath && context.Request.Path != ReadyPath)
+                health.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+                health.UseHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
+                health.Run(context =>
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return Task.CompletedTask;
-                }
-
-                return next(context);
+                });
             });
-        }
-
-        app.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.UseHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
     }
+
+    private static bool OnHealthListener(HttpContext context, HashSet<int> healthPorts)
+        => context.Connection.LocalIpAddress is { } local && IPAddress.IsLoopback(local) && healthPorts.Contains(context.Connection.LocalPort);
 
     // "Healthy", "Degraded" or "Unhealthy" on the first line, then one line per check.
     private static Task WriteAsync(HttpContext context, HealthReport report)

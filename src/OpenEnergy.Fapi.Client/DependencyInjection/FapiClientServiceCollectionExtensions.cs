@@ -30,7 +30,12 @@ public static class FapiClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         string section = configuration is IConfigurationSection named ? named.Path : FapiClientOptions.SectionName;
-        services.AddOptions<FapiClientOptions>(name).Bind(configuration);
+        // Bound through the settings type, by generated code: certificate objects come from code only.
+        services.AddOptions<FapiClientOptions>(name).Configure(options =>
+        {
+            FapiClientSettings settings = options;
+            configuration.Bind(settings);
+        });
         return AddCore(services, name, section);
     }
 

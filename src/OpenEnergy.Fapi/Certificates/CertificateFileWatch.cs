@@ -21,7 +21,20 @@ internal sealed class CertificateFileWatch : IDisposable
 
     public CertificateFileWatch(IEnumerable<string> paths, TimeSpan interval, Action check, TimeProvider time, ILogger logger)
     {
-        _check = check;
+        // Timer and watcher callbacks run on the thread pool: an escaping exception would end the process.
+        _check = () =>
+        {
+            try
+            {
+                check();
+            }
+#pragma warning disable CA1031 // A failed check keeps the material in use and is tried again; it must never crash the host.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.CertificateCheckFailed(ex.GetType().Name, ex.Message);
+            }
+        };
         _settle = time.CreateTimer(_ => _check(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _periodic = time.CreateTimer(_ => _check(), null, interval, interval);
         foreach (string folder in paths.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct(StringComparer.Ordinal))

@@ -12,7 +12,7 @@ namespace OpenEnergy.Fapi.Certificates;
 /// <summary>
 /// Decides which client certificate a request presented, the same way for every host: the TLS connection's
 /// certificate when there is one (any forwarding header is then ignored), else a trusted proxy's header, else
-/// none. With <see cref="FapiOptions.TrustedClientCaPath"/> set, a connection's certificate counts only if it
+/// none. With <see cref="FapiSettings.TrustedClientCaPath"/> set, a connection's certificate counts only if it
 /// chains to that bundle, judged once per connection: a host whose TLS settings were loosened (another
 /// <c>ConfigureHttpsDefaults</c>, a permissive validation callback) still cannot widen trust.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class ClientCertificateIntake
 
     /// <summary>Creates the intake (by dependency injection).</summary>
     /// <param name="forwarded">Reads certificates forwarded by trusted proxies.</param>
-    /// <param name="authorities">The directory CAs of <see cref="FapiOptions.TrustedClientCaPath"/>, as last loaded.</param>
+    /// <param name="authorities">The directory CAs of <see cref="FapiSettings.TrustedClientCaPath"/>, as last loaded.</param>
     /// <param name="options">The validator options.</param>
     /// <param name="time">The clock (for how long a chain verdict is remembered when revocation is checked).</param>
     /// <param name="logger">The logger.</param>

@@ -25,7 +25,7 @@ public sealed class ForwardedCertificateReader : IDisposable
     private readonly MemoryCache _memo = new(new MemoryCacheOptions { SizeLimit = MemoUnits, CompactionPercentage = 0.2 });
 
     /// <summary>Creates a reader from the validator's options.</summary>
-    /// <param name="options">The options; <see cref="FapiOptions.ClientCertificateHeader"/> switches the reader on.</param>
+    /// <param name="options">The options; <see cref="FapiSettings.ClientCertificateHeader"/> switches the reader on.</param>
     public ForwardedCertificateReader(IOptions<FapiOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -6,7 +6,7 @@ using OpenEnergy.Fapi.Diagnostics;
 namespace OpenEnergy.Fapi.Certificates;
 
 /// <summary>
-/// The directory CAs trusted for client certificates on direct TLS (<see cref="FapiOptions.TrustedClientCaPath"/>),
+/// The directory CAs trusted for client certificates on direct TLS (<see cref="FapiSettings.TrustedClientCaPath"/>),
 /// always the bundle as last loaded: a replaced bundle file is picked up without a restart. The one judge of a
 /// connection's client certificate, in the TLS handshake (Kestrel) and again by the certificate intake.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class TrustedClientAuthorities
         _refusals = new LogThrottle(time, RefusalReportInterval);
     }
 
-    /// <summary>Whether <see cref="FapiOptions.TrustedClientCaPath"/> is configured (otherwise nothing is trusted here).</summary>
+    /// <summary>Whether <see cref="FapiSettings.TrustedClientCaPath"/> is configured (otherwise nothing is trusted here).</summary>
     public bool IsConfigured => _credentials.TrustedClientCaTrust is not null;
 
     /// <summary>Changes whenever the bundle is reloaded: a verdict remembered under another generation is out of date.</summary>

@@ -32,6 +32,14 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
         CheckPositive(options.RetryAfter, "RetryAfter", failures);
         CheckPositive(options.CertificateReloadInterval, "CertificateReloadInterval", failures);
         CheckPositive(options.HealthProbeInterval, "HealthProbeInterval", failures);
+        foreach ((TimeSpan value, string key) in new[] { (options.CertificateReloadInterval, "CertificateReloadInterval"), (options.HealthProbeInterval, "HealthProbeInterval") })
+        {
+            if (value > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{Prefix}{key} is at most one day; it is {value}.");
+            }
+        }
+
         CheckPositive(options.HealthCertificateExpiryWarning, "HealthCertificateExpiryWarning", failures);
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {

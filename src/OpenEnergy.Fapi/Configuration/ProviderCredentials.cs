@@ -21,6 +21,7 @@ internal sealed class ProviderCredentials : IDisposable
     private readonly FapiOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _reloadGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
     private readonly CertificateFileWatch? _watch;
     private volatile Material _current;
 
@@ -43,10 +44,10 @@ internal sealed class ProviderCredentials : IDisposable
     /// <summary>The CA certificates trusted for the authorization server (configured in code and from the bundle).</summary>
     public X509Certificate2Collection AuthorizationServerCaCertificates => _current.AuthorizationServerCas;
 
-    /// <summary>The directory CAs of <see cref="FapiOptions.TrustedClientCaPath"/>, or <see langword="null"/> when not set.</summary>
+    /// <summary>The directory CAs of <see cref="FapiSettings.TrustedClientCaPath"/>, or <see langword="null"/> when not set.</summary>
     public X509Certificate2Collection? TrustedClientCaCertificates => _current.TrustedClientCas;
 
-    /// <summary>The chain check for client certificates on direct TLS, or <see langword="null"/> without <see cref="FapiOptions.TrustedClientCaPath"/>.</summary>
+    /// <summary>The chain check for client certificates on direct TLS, or <see langword="null"/> without <see cref="FapiSettings.TrustedClientCaPath"/>.</summary>
     public CustomRootTrust? TrustedClientCaTrust => _current.TrustedClientTrust;
 
     /// <summary>Raised by one each time any material changes.</summary>
@@ -125,24 +126,35 @@ internal sealed class ProviderCredentials : IDisposable
 
     private Material TryReload(Material current, byte[] before, string[] files, string setting, Func<Material, Material> load, Func<Material, byte[], Material> remember)
     {
-        byte[]? now = Fingerprint(files);
-        if (now is not null && now.AsSpan().SequenceEqual(before))
+        // An unreadable file has the fingerprint "unreadable" (empty), so it too is reported once, not every check.
+        byte[] now = Fingerprint(files) ?? [];
+        if (now.AsSpan().SequenceEqual(before))
         {
             return current;
         }
 
+        string key = FapiOptions.SectionName + ":" + setting;
         try
         {
             // The fingerprint is taken before loading: a file replaced again meanwhile is read again next time.
-            return remember(load(current), now ?? []);
+            Material loaded = remember(load(current), now);
+            _failures.TryRemove(key, out _);
+            return loaded;
         }
         catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or IOException or UnauthorizedAccessException)
         {
-            _logger.CredentialReloadFailed(FapiOptions.SectionName + ":" + setting, ex.Message);
+            _logger.CredentialReloadFailed(key, ex.Message);
+            _failures[key] = ex.Message;
             // Remembered as seen: the same broken content is reported once, and fixed content differs from it.
-            return remember(current, now ?? []);
+            return remember(current, now);
         }
     }
+
+    /// <summary>
+    /// The settings whose files changed but could not be loaded, with why: the material in use is older than the
+    /// files (a CA meant to be dropped may still be trusted). Reported by the certificate health check.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ReloadFailures => _failures;
 
     private static IEnumerable<string> WatchedFiles(FapiOptions options)
     {

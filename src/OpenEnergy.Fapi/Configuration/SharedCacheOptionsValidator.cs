@@ -4,7 +4,7 @@ using OpenEnergy.Fapi.Caching;
 namespace OpenEnergy.Fapi.Configuration;
 
 /// <summary>
-/// Checks <see cref="FapiOptions.SharedCache"/> at start-up, knowing whether a shared store is registered: the
+/// Checks <see cref="FapiSettings.SharedCache"/> at start-up, knowing whether a shared store is registered: the
 /// integrity key is required with one, and a Redis setting without the Redis registration is refused (a shared cache
 /// that an operator believes on must never be silently off).
 /// </summary>

@@ -11,11 +11,11 @@ namespace OpenEnergy.Fapi.Configuration;
 /// </summary>
 internal static class UnknownConfigurationKeys
 {
-    /// <summary>Every key under <paramref name="section"/> that <see cref="FapiOptions"/> does not read, with a suggestion.</summary>
+    /// <summary>Every key under <paramref name="section"/> that configuration does not bind into <see cref="FapiOptions"/>, with a suggestion.</summary>
     public static IReadOnlyList<(string Key, string? ClosestKnown)> Find(IConfiguration section)
     {
         var unknown = new List<(string, string?)>();
-        Walk(section, typeof(FapiOptions), section is IConfigurationSection named ? named.Path + ":" : "", unknown);
+        Walk(section, typeof(FapiSettings), section is IConfigurationSection named ? named.Path + ":" : "", unknown);
         return unknown;
     }
 

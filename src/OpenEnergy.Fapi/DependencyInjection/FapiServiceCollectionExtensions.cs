@@ -25,7 +25,13 @@ public static class FapiServiceCollectionExtensions
     public static IServiceCollection AddOpenEnergyFapi(this IServiceCollection services, IConfiguration configuration, Action<FapiOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<FapiOptions>().Bind(configuration);
+        // Bound through the settings type, by generated code: the certificate objects only code can give are never
+        // touched by configuration, and nothing here needs reflection (trimming, Native AOT).
+        services.AddOptions<FapiOptions>().Configure(options =>
+        {
+            FapiSettings settings = options;
+            configuration.Bind(settings);
+        });
         // Kept so that start-up can warn about keys no option reads.
         services.AddSingleton(new FapiConfigurationSection(configuration));
         return services.AddOpenEnergyFapi(configure ?? (_ => { }));

@@ -90,7 +90,7 @@ internal sealed class FapiStartupReport : IHostedService, IDisposable
         var sources = new List<string>();
         if (!string.IsNullOrWhiteSpace(_options.TrustedClientCaPath))
         {
-            sources.Add($"the TLS connection (mutual TLS, CAs of {_options.TrustedClientCaPath})");
+            sources.Add($"the TLS connection, when the host asks for one (UseOpenEnergyFapiMutualTls), judged against the CAs of {_options.TrustedClientCaPath}");
         }
 
         if (!string.IsNullOrWhiteSpace(_options.ClientCertificateHeader))

@@ -103,6 +103,9 @@ internal static partial class Log
     [LoggerMessage(32, LogLevel.Warning, "Certificate check: {What}, {Subject}, {Problem}")]
     public static partial void CertificateExpiring(this ILogger logger, string what, string subject, string problem);
 
+    [LoggerMessage(33, LogLevel.Error, "Checking the certificate files for changes failed ({ExceptionType}: {Problem}); the material in use stays, and the check runs again")]
+    public static partial void CertificateCheckFailed(this ILogger logger, string exceptionType, string problem);
+
     [LoggerMessage(29, LogLevel.Warning, "Cannot watch {Folder} for certificate changes ({Problem}); its files are checked every {Interval} instead")]
     public static partial void CertificateWatchUnavailable(this ILogger logger, string folder, string problem, TimeSpan interval);
 }

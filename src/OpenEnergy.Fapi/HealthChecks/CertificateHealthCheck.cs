@@ -42,6 +42,14 @@ internal sealed class CertificateHealthCheck : IHealthCheck
             }
         }
 
+        foreach ((string setting, string problem) in _credentials.ReloadFailures)
+        {
+            // The files say one thing and the provider uses another: a restart would fail, and a CA meant to be
+            // dropped may still be trusted.
+            problems.Add($"{setting} changed but does not load ({problem}); the material loaded before is in use");
+            status = status == HealthStatus.Unhealthy ? status : HealthStatus.Degraded;
+        }
+
         string description = problems.Count == 0 ? "every certificate is valid beyond the warning period" : string.Join("; ", problems);
         return Task.FromResult(new HealthCheckResult(status, description, data: data));
     }

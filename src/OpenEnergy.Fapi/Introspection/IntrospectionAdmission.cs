@@ -7,7 +7,7 @@ namespace OpenEnergy.Fapi.Introspection;
 /// <summary>
 /// Decides whether a cache miss may become a call to the authorization server, before the global concurrency
 /// limiter sees it: each client (by the thumbprint of the certificate it presented) may have at most
-/// <see cref="FapiOptions.MaxConcurrentIntrospectionsPerClient"/> calls under way or queued, so one caller
+/// <see cref="FapiSettings.MaxConcurrentIntrospectionsPerClient"/> calls under way or queued, so one caller
 /// flooding new tokens cannot take every slot. Only calls count: cache hits and joins of a call already under
 /// way never reach this. The one admission step, where later rules (such as shedding a queue that is too long)
 /// belong too.

@@ -86,6 +86,42 @@ public class CredentialRotationTests
     }
 
     [Test]
+    public async Task ReplacementThatDoesNotLoad_MakesTheCertificateCheckDegraded_UntilFixed()
+    {
+        await using ValidatorHarness harness = await ValidatorHarness.StartAsync(
+            configure: FromFiles,
+            configureServices: s => s.AddHealthChecks().AddOpenEnergyFapi());
+        var credentials = harness.Services.GetRequiredService<ProviderCredentials>();
+        var health = harness.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+
+        File.WriteAllText(_certificatePath, "not a certificate");
+        credentials.Reload();
+        var broken = await health.CheckHealthAsync(c => c.Name == OpenEnergy.Fapi.HealthChecks.FapiHealthCheckNames.Certificates);
+        Assert.That(broken.Status, Is.EqualTo(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded));
+        Assert.That(broken.Entries.Values.Single().Description, Does.Contain("OpenEnergy:Fapi:CertificatePath/PrivateKeyPath changed but does not load"));
+
+        Replace(DirectoryCa.Directory.IssueClientCertificate("provider", "org-provider"));
+        credentials.Reload();
+        var fixedAgain = await health.CheckHealthAsync(c => c.Name == OpenEnergy.Fapi.HealthChecks.FapiHealthCheckNames.Certificates);
+        Assert.That(fixedAgain.Status, Is.EqualTo(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy));
+    }
+
+    [Test]
+    public async Task UnreadableFile_IsReportedOnce_NotOnEveryCheck()
+    {
+        await using ValidatorHarness harness = await ValidatorHarness.StartAsync(configure: FromFiles);
+        _ = harness.Services.GetRequiredService<ProviderCredentials>();
+        File.Delete(_keyPath);
+
+        for (int i = 0; i < 3; i++)
+        {
+            harness.Time.Advance(new FapiOptions().CertificateReloadInterval);
+        }
+
+        Assert.That(harness.Logs.GetSnapshot().Count(r => r.Level == LogLevel.Error), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task DeletedFiles_KeepTheOldCertificate()
     {
         await using ValidatorHarness harness = await ValidatorHarness.StartAsync(configure: FromFiles);

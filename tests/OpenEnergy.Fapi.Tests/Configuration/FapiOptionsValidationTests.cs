@@ -172,6 +172,11 @@ public class FapiOptionsValidationTests
     [TestCase("Realm", "a\"b")]
     [TestCase("ClientCertificateHeader", "X OE")]
     [TestCase("TrustedProxies:0", "not-an-address")]
+    [TestCase("CertificateReloadInterval", "00:00:00")]
+    [TestCase("CertificateReloadInterval", "2.00:00:00")]
+    [TestCase("HealthProbeInterval", "-00:00:01")]
+    [TestCase("HealthProbeInterval", "30.00:00:00")]
+    [TestCase("HealthCertificateExpiryWarning", "00:00:00")]
     public void OutOfRangeSetting_NamesTheKey(string key, string value)
     {
         Dictionary<string, string?> settings = ValidSettings();

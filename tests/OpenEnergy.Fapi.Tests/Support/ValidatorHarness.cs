@@ -48,13 +48,13 @@ internal sealed class ValidatorHarness : IAsyncDisposable
     public IntrospectionCache Cache => (IntrospectionCache)Services.GetRequiredService<IIntrospectionCache>();
 
     /// <summary>A validator against a new fake server that shares the harness clock.</summary>
-    public static async Task<ValidatorHarness> StartAsync(Action<FakeAuthorizationServerOptions>? configureServer = null, Action<FapiOptions>? configure = null)
+    public static async Task<ValidatorHarness> StartAsync(Action<FakeAuthorizationServerOptions>? configureServer = null, Action<FapiOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var serverOptions = new FakeAuthorizationServerOptions { TimeProvider = time };
         configureServer?.Invoke(serverOptions);
         FakeAuthorizationServer server = await FakeAuthorizationServer.StartAsync(serverOptions);
-        return Create(server, time, configure, ownsServer: true);
+        return Create(server, time, configure, ownsServer: true, configureServices: configureServices);
     }
 
     /// <summary>A validator against an existing server (whose clock must be <paramref name="time"/>).</summary>
