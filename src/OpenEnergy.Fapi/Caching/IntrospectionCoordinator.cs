@@ -50,48 +50,88 @@ internal sealed class IntrospectionCoordinator
 
     public Task<IntrospectionOutcome> IntrospectAsync(TokenHash key, BearerToken token, CertificateThumbprint client, CancellationToken cancellationToken)
     {
-        // Joining a call already under way costs the authorization server nothing, so it is never refused.
+        // Joining a call already under way (or waiting for a slot) costs the authorization server nothing, so it is
+        // never refused.
         if (_inFlight.TryGetValue(key, out Task<IntrospectionOutcome>? running))
         {
             return running.WaitAsync(cancellationToken);
         }
 
-        if (!_admission.TryAdmit(client, out IntrospectionAdmission.Admission admission))
+        AdmissionResult admitted = _admission.Admit(client, out Task<AdmissionResult>? queued);
+        if (admitted.Verdict is AdmissionVerdict.OverClientShare or AdmissionVerdict.Shed)
         {
-            // A call for this token may have started, or even finished, since the first look: joining it or
-            // reading its answer is still free.
-            if (_inFlight.TryGetValue(key, out running))
-            {
-                return running.WaitAsync(cancellationToken);
-            }
-
-            if (_cache.TryGetLocal(key, _time.GetUtcNow(), out IntrospectionResult answered))
-            {
-                return Task.FromResult(IntrospectionOutcome.From(answered));
-            }
-
-            _logger.ClientOverIntrospectionShare(client.ToString(), _admission.PerClientLimit);
-            return Task.FromResult(IntrospectionOutcome.OverClientShare());
+            return Task.FromResult(Refused(key, client, admitted));
         }
+
+        Task<AdmissionResult> admitting = queued ?? Task.FromResult(admitted);
 
         var mine = new TaskCompletionSource<IntrospectionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<IntrospectionOutcome> shared = _inFlight.GetOrAdd(key, mine.Task);
         if (!ReferenceEquals(shared, mine.Task))
         {
-            admission.Dispose();
+            // Another request started a call for this token meanwhile: join it, and give the slot back.
+            _ = GiveBackAsync(admitting);
         }
         else if (_cache.TryGetLocal(key, _time.GetUtcNow(), out IntrospectionResult cached))
         {
             // Another request finished and cached the answer between our cache miss and GetOrAdd.
-            admission.Dispose();
+            _ = GiveBackAsync(admitting);
             Complete(key, mine, IntrospectionOutcome.From(cached));
         }
         else
         {
-            _ = RunAsync(key, token.ToString(), mine, admission);
+            // Requests for this token that arrive while it waits for a slot join it here.
+            _ = RunWhenAdmittedAsync(key, token.ToString(), mine, admitting);
         }
 
         return shared.WaitAsync(cancellationToken);
+    }
+
+    // Not admitted: a call for this token may have started, or even finished, since the first look; joining it or
+    // reading its answer is still free.
+    private IntrospectionOutcome Refused(TokenHash key, CertificateThumbprint client, AdmissionResult refusal)
+    {
+        if (_inFlight.TryGetValue(key, out Task<IntrospectionOutcome>? running) && running.IsCompletedSuccessfully)
+        {
+            return running.Result;
+        }
+
+        if (_cache.TryGetLocal(key, _time.GetUtcNow(), out IntrospectionResult answered))
+        {
+            return IntrospectionOutcome.From(answered);
+        }
+
+        if (refusal.Verdict == AdmissionVerdict.OverClientShare)
+        {
+            _logger.ClientOverIntrospectionShare(client.ToString(), _admission.PerClientLimit);
+            return IntrospectionOutcome.OverClientShare();
+        }
+
+        _logger.IntrospectionShed(key.ToString(), refusal.Reason!);
+        return IntrospectionOutcome.Shed(refusal.Reason!);
+    }
+
+    private static async Task GiveBackAsync(Task<AdmissionResult> admitting)
+    {
+        AdmissionResult result = await admitting.ConfigureAwait(false);
+        if (result.Verdict == AdmissionVerdict.Admitted)
+        {
+            result.Admission.Dispose();
+        }
+    }
+
+    private async Task RunWhenAdmittedAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion, Task<AdmissionResult> admitting)
+    {
+        AdmissionResult result = await admitting.ConfigureAwait(false);
+        if (result.Verdict != AdmissionVerdict.Admitted)
+        {
+            // Shed while waiting: everyone joined to this token gets the same 503.
+            _logger.IntrospectionShed(key.ToString(), result.Reason!);
+            Complete(key, completion, result.Verdict == AdmissionVerdict.OverClientShare ? IntrospectionOutcome.OverClientShare() : IntrospectionOutcome.Shed(result.Reason!));
+            return;
+        }
+
+        await RunAsync(key, token, completion, result.Admission).ConfigureAwait(false);
     }
 
     private async Task RunAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion, IntrospectionAdmission.Admission admission)

@@ -30,6 +30,7 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
         CheckPositive(options.IntrospectionTimeout, "IntrospectionTimeout", failures);
         CheckPositive(options.DiscoveryRefreshInterval, "DiscoveryRefreshInterval", failures);
         CheckPositive(options.RetryAfter, "RetryAfter", failures);
+        CheckPositive(options.IntrospectionQueueTimeout, "IntrospectionQueueTimeout", failures);
         CheckPositive(options.CertificateReloadInterval, "CertificateReloadInterval", failures);
         CheckPositive(options.HealthProbeInterval, "HealthProbeInterval", failures);
         foreach ((TimeSpan value, string key) in new[] { (options.CertificateReloadInterval, "CertificateReloadInterval"), (options.HealthProbeInterval, "HealthProbeInterval") })

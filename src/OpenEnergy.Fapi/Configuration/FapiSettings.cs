@@ -186,6 +186,13 @@ public class FapiSettings
     public int MaxQueuedIntrospections { get; set; } = 256;
 
     /// <summary>
+    /// The longest a call waits for one of <see cref="MaxConcurrentIntrospections"/>; a call whose wait, judged from
+    /// how long calls have lately taken, would be longer is refused at once (503 with <c>Retry-After</c>), as is one
+    /// that finds <see cref="MaxQueuedIntrospections"/> waiting. Waiting is first come, first served. Default 1 s.
+    /// </summary>
+    public TimeSpan IntrospectionQueueTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The most authorization-server calls one client (keyed by its certificate's thumbprint) may have under way
     /// or queued at once; beyond it the request gets 429 with <c>Retry-After</c> and no call is made. Cache hits
     /// and requests that join a call already under way never count. Checked before the global limit, so one

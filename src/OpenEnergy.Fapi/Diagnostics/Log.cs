@@ -106,6 +106,9 @@ internal static partial class Log
     [LoggerMessage(33, LogLevel.Error, "Checking the certificate files for changes failed ({ExceptionType}: {Problem}); the material in use stays, and the check runs again")]
     public static partial void CertificateCheckFailed(this ILogger logger, string exceptionType, string problem);
 
+    [LoggerMessage(34, LogLevel.Debug, "No introspection for token #{TokenHash}: {Reason}; answered 503")]
+    public static partial void IntrospectionShed(this ILogger logger, string tokenHash, string reason);
+
     [LoggerMessage(29, LogLevel.Warning, "Cannot watch {Folder} for certificate changes ({Problem}); its files are checked every {Interval} instead")]
     public static partial void CertificateWatchUnavailable(this ILogger logger, string folder, string problem, TimeSpan interval);
 }

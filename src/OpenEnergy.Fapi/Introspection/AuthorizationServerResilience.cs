@@ -9,9 +9,9 @@ using Polly.Timeout;
 namespace OpenEnergy.Fapi.Introspection;
 
 /// <summary>
-/// The Polly pipelines around calls to the authorization server. Introspection: a concurrency limit with a
-/// bounded queue (a flood of new tokens cannot open unbounded connections), a circuit breaker (a dead server
-/// costs fast 503s), retries with jitter for transient faults only, and a per-attempt timeout. Discovery:
+/// The Polly pipelines around calls to the authorization server. Introspection: a circuit breaker (a dead server
+/// costs fast 503s), retries with jitter for transient faults only, and a per-attempt timeout (how many calls
+/// run at once, and how long others wait, is <see cref="IntrospectionAdmission"/>'s business). Discovery:
 /// retries and the per-attempt timeout. The caller's own total time limit bounds everything, so retries
 /// never lengthen it.
 /// </summary>
@@ -20,8 +20,8 @@ internal sealed class AuthorizationServerResilience
     public AuthorizationServerResilience(IOptions<FapiOptions> options, TimeProvider time)
     {
         FapiOptions o = options.Value;
-        Introspection = Build(o, time, "OpenEnergy.Fapi.Introspection", limitAndBreak: true);
-        Discovery = Build(o, time, "OpenEnergy.Fapi.Discovery", limitAndBreak: false);
+        Introspection = Build(o, time, "OpenEnergy.Fapi.Introspection", breaker: true);
+        Discovery = Build(o, time, "OpenEnergy.Fapi.Discovery", breaker: false);
     }
 
     public ResiliencePipeline<HttpResponseMessage> Introspection { get; }
@@ -36,12 +36,11 @@ internal sealed class AuthorizationServerResilience
         _ => false,
     };
 
-    private static ResiliencePipeline<HttpResponseMessage> Build(FapiOptions o, TimeProvider time, string name, bool limitAndBreak)
+    private static ResiliencePipeline<HttpResponseMessage> Build(FapiOptions o, TimeProvider time, string name, bool breaker)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = name, TimeProvider = time };
-        if (limitAndBreak)
+        if (breaker)
         {
-            builder.AddConcurrencyLimiter(o.MaxConcurrentIntrospections, o.MaxQueuedIntrospections);
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = o.CircuitBreakerFailureRatio,

@@ -9,7 +9,6 @@ using OpenEnergy.Fapi.Configuration;
 using OpenEnergy.Fapi.Diagnostics;
 using OpenEnergy.Fapi.Jwt;
 using Polly.CircuitBreaker;
-using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace OpenEnergy.Fapi.Introspection;
@@ -143,10 +142,6 @@ internal sealed class IntrospectionClient
         catch (BrokenCircuitException)
         {
             return IntrospectionOutcome.Unavailable("the circuit breaker is open after repeated faults");
-        }
-        catch (RateLimiterRejectedException)
-        {
-            return IntrospectionOutcome.Unavailable("too many introspections under way");
         }
         catch (TimeoutRejectedException)
         {

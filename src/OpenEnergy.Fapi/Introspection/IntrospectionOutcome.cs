@@ -30,6 +30,8 @@ internal readonly struct IntrospectionOutcome
 
     public static IntrospectionOutcome Refused(int statusCode) => new(IntrospectionOutcomeKind.Unavailable, null, $"our credentials were refused (HTTP {statusCode})", credentialsRefused: true);
 
+    public static IntrospectionOutcome Shed(string reason) => new(IntrospectionOutcomeKind.Shed, null, reason);
+
     public static IntrospectionOutcome OverClientShare() => new(IntrospectionOutcomeKind.OverClientShare, null, "the client is over its share of authorization-server calls");
 }
 
@@ -47,4 +49,7 @@ internal enum IntrospectionOutcomeKind
 
     /// <summary>Not asked: the presenting client already has its share of calls under way (429); nothing cached.</summary>
     OverClientShare,
+
+    /// <summary>Not asked: too many calls are waiting for the authorization server, or the wait would be too long (503); nothing cached.</summary>
+    Shed,
 }

@@ -116,4 +116,10 @@ public enum FapiFailureReason
     /// JWT's <c>kid</c> and could not be refreshed (503 with <c>Retry-After</c>).
     /// </summary>
     KeySetUnavailable,
+
+    /// <summary>
+    /// No call was made: <c>MaxQueuedIntrospections</c> calls were already waiting for the authorization server, or
+    /// the wait would have exceeded <c>IntrospectionQueueTimeout</c> (503 with <c>Retry-After</c>).
+    /// </summary>
+    AuthorizationServerBusy,
 }

@@ -55,6 +55,7 @@ public sealed class FapiFailures
             new(FapiFailureReason.WrongAccessTokenType, 401, InvalidToken, "the access token's typ is not at+jwt", _realm),
             new(FapiFailureReason.AudienceMismatch, 401, InvalidToken, "the access token is meant for another audience", _realm),
             new(FapiFailureReason.KeySetUnavailable, 503, "temporarily_unavailable", "the authorization server's signing keys could not be fetched", _realm, retryAfter: o.RetryAfter),
+            new(FapiFailureReason.AuthorizationServerBusy, 503, "temporarily_unavailable", "too many requests are waiting for the authorization server; retry later", _realm, retryAfter: o.RetryAfter),
             new(FapiFailureReason.TooManyIntrospections, 429, "too_many_requests", "too many new tokens from this client at once; retry later", _realm, retryAfter: o.RetryAfter),
         ];
         _byReason = all.ToDictionary(f => f.Reason);

@@ -166,6 +166,7 @@ internal sealed class FapiValidator : IFapiValidator
             IntrospectionOutcomeKind.Answered => Judge(outcome.Result!, presented, request, key, _time.GetUtcNow()),
             IntrospectionOutcomeKind.MissingActive => Reject(_failures[FapiFailureReason.IntrospectionMissingActive], request, presented, key),
             IntrospectionOutcomeKind.OverClientShare => Reject(_failures[FapiFailureReason.TooManyIntrospections], request, presented, key),
+            IntrospectionOutcomeKind.Shed => Reject(_failures[FapiFailureReason.AuthorizationServerBusy], request, presented, key),
             _ => Reject(_failures[FapiFailureReason.AuthorizationServerUnavailable], request, presented, key),
         };
     }
