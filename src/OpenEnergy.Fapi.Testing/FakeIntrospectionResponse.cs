@@ -166,6 +166,36 @@ public sealed class FakeIntrospectionResponse
         });
     }
 
+    /// <summary>
+    /// Answers with <paramref name="then"/> after <paramref name="delay"/>, working on at most
+    /// <paramref name="concurrency"/> requests at once (the others wait their turn, first come first served): a shared
+    /// server that saturates, for load tests of what happens when the authorization server is the bottleneck.
+    /// </summary>
+    /// <param name="concurrency">Requests worked on at once.</param>
+    /// <param name="delay">The time each one takes.</param>
+    /// <param name="then">The answer.</param>
+    public static FakeIntrospectionResponse Throttled(int concurrency, TimeSpan delay, FakeIntrospectionResponse then)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(then);
+        var workers = new SemaphoreSlim(concurrency, concurrency);
+        return new(async (context, server) =>
+        {
+            await workers.WaitAsync(server.Stopping);
+            try
+            {
+                await Task.Delay(delay, server.TimeProvider, server.Stopping);
+            }
+            finally
+            {
+                workers.Release();
+            }
+
+            await then.WriteAsync(context, server);
+        });
+    }
+
     /// <summary>Waits for <paramref name="gate"/> to complete, then answers with <paramref name="then"/>.</summary>
     /// <param name="gate">Completes when the answer may go.</param>
     /// <param name="then">The answer.</param>
