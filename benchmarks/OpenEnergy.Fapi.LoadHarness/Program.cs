@@ -305,6 +305,7 @@ namespace OpenEnergy.Fapi.LoadHarness
     {
         public static async Task<string> RunAsync(string url, string certHeader, int seconds, int connections)
         {
+            bool honourRetryAfter = Environment.GetEnvironmentVariable("HONOUR_RETRY_AFTER") != "0";
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false };
             using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
             var served = new ConcurrentBag<double>();
@@ -327,7 +328,15 @@ namespace OpenEnergy.Fapi.LoadHarness
                     switch ((int)response.StatusCode)
                     {
                         case 200: mine.Add(ms); break;
-                        case 503: Interlocked.Increment(ref shed); break;
+                        case 503:
+                            Interlocked.Increment(ref shed);
+                            // A well-behaved consumer (OpenEnergy.Fapi.Client among them) comes back after Retry-After.
+                            if (honourRetryAfter && response.Headers.RetryAfter?.Delta is { } after)
+                            {
+                                await Task.Delay(after < end - clock.Elapsed ? after : end - clock.Elapsed);
+                            }
+
+                            break;
                         default: Interlocked.Increment(ref other); break;
                     }
                 }
