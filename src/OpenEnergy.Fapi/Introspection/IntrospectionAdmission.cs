@@ -10,9 +10,8 @@ namespace OpenEnergy.Fapi.Introspection;
 /// <item>each client (by the thumbprint of the certificate it presented) may have at most
 /// <see cref="FapiSettings.MaxConcurrentIntrospectionsPerClient"/> calls under way or waiting, so one caller
 /// flooding new tokens cannot take every slot (429);</item>
-/// <item>at most <see cref="FapiSettings.MaxConcurrentIntrospections"/> calls run at once, fewer while the server is
-/// slow to answer (an adaptive limit, never below a quarter of it); the others wait in one queue, first come first
-/// served, for at most <see cref="FapiSettings.IntrospectionQueueTimeout"/>;</item>
+/// <item>at most <see cref="FapiSettings.MaxConcurrentIntrospections"/> calls run at once; the others wait in one
+/// queue, first come first served, for at most <see cref="FapiSettings.IntrospectionQueueTimeout"/>;</item>
 /// <item>a call is shed at once (503 with <c>Retry-After</c>) when the queue holds
 /// <see cref="FapiSettings.MaxQueuedIntrospections"/> already, or when its wait, judged from how long calls have
 /// lately taken, would exceed the queue timeout: when the server is the bottleneck, a quick 503 serves the caller
@@ -36,16 +35,6 @@ internal sealed class IntrospectionAdmission
     private int _running;
     private double _averageCallTicks;
 
-    // The adaptive limit on calls at once (at most _maxConcurrent): it grows while calls take about as long as the
-    // quickest seen lately, and shrinks when they take twice as long (the server queues them). Calls are then made
-    // at about the rate the server can answer, and the rest wait here, in order, where the wait can be bounded.
-    private double _limit;
-    private readonly double _floor;
-    private long _quickestTicks;
-    private long _quickestThisWindowTicks;
-    private long _previousWindowQuickestTicks;
-    private long _windowStarted;
-
     public IntrospectionAdmission(IOptions<FapiOptions> options, TimeProvider time)
     {
         FapiOptions o = options.Value;
@@ -54,25 +43,6 @@ internal sealed class IntrospectionAdmission
         _maxConcurrent = o.MaxConcurrentIntrospections;
         _maxQueued = o.MaxQueuedIntrospections;
         _queueTimeout = o.IntrospectionQueueTimeout;
-        _limit = _maxConcurrent;
-        // Never below a quarter of the configured limit: a burst of slow answers (or a busy CPU) must not starve the server of calls.
-        _floor = Math.Max(1, _maxConcurrent / 4.0);
-        _windowStarted = time.GetTimestamp();
-    }
-
-    /// <summary>How long a window of the quickest-call measurement lasts: the baseline follows a server that got slower for good.</summary>
-    internal static TimeSpan BaselineWindow { get; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The calls allowed at once now (for tests).</summary>
-    internal int Limit
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return Math.Max(1, (int)_limit);
-            }
-        }
     }
 
     /// <summary>The per-client limit.</summary>
@@ -119,8 +89,7 @@ internal sealed class IntrospectionAdmission
                 return AdmissionResult.OverClientShare;
             }
 
-            int limit = Math.Max(1, (int)_limit);
-            if (_running < limit && _queue.Count == 0)
+            if (_running < _maxConcurrent && _queue.Count == 0)
             {
                 _running++;
                 _callsByClient[client] = calls + 1;
@@ -132,14 +101,11 @@ internal sealed class IntrospectionAdmission
                 return AdmissionResult.Shed($"{_queue.Count} calls are already waiting for the authorization server");
             }
 
-            // Calls ahead of this one leave the queue `limit` at a time, each after about an average call. A call waits
-            // at most about as long as a call takes (and never beyond the queue timeout): a longer wait is a queue
-            // that is not draining, and a quick 503 with Retry-After serves the caller better; the served keep a short tail.
-            double expectedTicks = Math.Ceiling((_queue.Count + 1) / (double)limit) * _averageCallTicks;
-            double boundTicks = _averageCallTicks > 0 ? Math.Min(_averageCallTicks, _queueTimeout.Ticks) : _queueTimeout.Ticks;
-            if (expectedTicks > boundTicks)
+            // Calls ahead of this one leave the queue _maxConcurrent at a time, each after about an average call.
+            double expectedTicks = Math.Ceiling((_queue.Count + 1) / (double)_maxConcurrent) * _averageCallTicks;
+            if (TimeSpan.FromTicks((long)Math.Min(expectedTicks, TimeSpan.MaxValue.Ticks)) > _queueTimeout)
             {
-                return AdmissionResult.Shed($"the wait for the authorization server would exceed {TimeSpan.FromTicks((long)boundTicks).TotalMilliseconds:0} ms");
+                return AdmissionResult.Shed($"the wait for the authorization server would exceed {_queueTimeout.TotalMilliseconds:0} ms");
             }
 
             _callsByClient[client] = calls + 1;
@@ -173,57 +139,27 @@ internal sealed class IntrospectionAdmission
     private void Release(CertificateThumbprint client, long startedTimestamp)
     {
         TimeSpan took = _time.GetElapsedTime(startedTimestamp);
-        List<Waiter>? admitted = null;
+        Waiter? next = null;
         lock (_gate)
         {
             ReleaseClient(client);
             _averageCallTicks = _averageCallTicks == 0 ? took.Ticks : (AverageWeight * took.Ticks) + ((1 - AverageWeight) * _averageCallTicks);
-            Adapt(took.Ticks);
-            _running--;
-            // Free slots go to the oldest waiters, as many as the limit allows now.
-            int limit = Math.Max(1, (int)_limit);
-            while (_running < limit && _queue.First is { } first)
+            if (_queue.First is { } first)
             {
+                // The slot passes straight to the oldest waiter: the running count stays.
                 _queue.RemoveFirst();
-                _running++;
-                (admitted ??= []).Add(first.Value);
+                next = first.Value;
+            }
+            else
+            {
+                _running--;
             }
         }
 
-        foreach (Waiter next in admitted ?? [])
+        if (next is not null)
         {
             next.Timer?.Dispose();
             next.Completion.TrySetResult(new AdmissionResult(AdmissionVerdict.Admitted, new Admission(this, next.Client, _time.GetTimestamp()), null));
-        }
-    }
-
-    // Under the lock: the limit follows how long calls take against the quickest seen in this window or the last.
-    private void Adapt(long tookTicks)
-    {
-        if (_time.GetElapsedTime(_windowStarted) >= BaselineWindow)
-        {
-            _previousWindowQuickestTicks = _quickestThisWindowTicks;
-            _quickestThisWindowTicks = 0;
-            _windowStarted = _time.GetTimestamp();
-        }
-
-        if (tookTicks > 0 && (_quickestThisWindowTicks == 0 || tookTicks < _quickestThisWindowTicks))
-        {
-            _quickestThisWindowTicks = tookTicks;
-        }
-
-        _quickestTicks = _previousWindowQuickestTicks == 0 ? _quickestThisWindowTicks
-            : _quickestThisWindowTicks == 0 ? _previousWindowQuickestTicks
-            : Math.Min(_previousWindowQuickestTicks, _quickestThisWindowTicks);
-        if (_quickestTicks > 0 && tookTicks > 2 * _quickestTicks)
-        {
-            // The server queues our calls: fewer at once.
-            _limit = Math.Max(_floor, _limit * 0.95);
-        }
-        else if (_running >= (int)_limit)
-        {
-            // Quick while every slot was in use: one more, about once per round of calls.
-            _limit = Math.Min(_maxConcurrent, _limit + (1 / _limit));
         }
     }
 
