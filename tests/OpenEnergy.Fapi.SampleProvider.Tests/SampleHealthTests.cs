@@ -118,11 +118,7 @@ internal sealed class SampleHealthTests
     {
         await using SampleHost host = await SampleHost.StartAsync(Intake.Forwarded);
         var logs = new FakeLogCollector();
-        var signal = new ReadinessSignal(
-            host.Services.GetRequiredService<HealthCheckService>(),
-            host.Services.GetRequiredService<IOptions<ProviderOptions>>(),
-            new FakeLogger<ReadinessSignal>(logs),
-            underSystemd: true);
+        ReadinessSignal signal = Readiness(host, logs, underSystemd: true);
 
         await signal.StartAsync(CancellationToken.None);
 
@@ -137,11 +133,7 @@ internal sealed class SampleHealthTests
         server.UnknownTokenResponse = FakeIntrospectionResponse.Hang();
         await using SampleHost host = await SampleHost.StartAsync(Intake.Forwarded, sharedAuthorizationServer: server, configure: b => b.Configuration["Provider:ReadinessTimeout"] = "00:00:00.2");
         var logs = new FakeLogCollector();
-        var signal = new ReadinessSignal(
-            host.Services.GetRequiredService<HealthCheckService>(),
-            host.Services.GetRequiredService<IOptions<ProviderOptions>>(),
-            new FakeLogger<ReadinessSignal>(logs),
-            underSystemd: true);
+        ReadinessSignal signal = Readiness(host, logs, underSystemd: true);
 
         await signal.StartAsync(CancellationToken.None);
 
@@ -154,11 +146,7 @@ internal sealed class SampleHealthTests
     {
         await using SampleHost host = await SampleHost.StartAsync(Intake.Forwarded);
         int before = host.AuthorizationServer.IntrospectionCount;
-        var signal = new ReadinessSignal(
-            host.Services.GetRequiredService<HealthCheckService>(),
-            host.Services.GetRequiredService<IOptions<ProviderOptions>>(),
-            new FakeLogger<ReadinessSignal>(new FakeLogCollector()),
-            underSystemd: false);
+        ReadinessSignal signal = Readiness(host, new FakeLogCollector(), underSystemd: false);
 
         await signal.StartAsync(CancellationToken.None);
 
@@ -199,6 +187,12 @@ internal sealed class SampleHealthTests
     [Test]
     public void DevAuthorizationServerPort_DefaultsTo5444()
         => Assert.That(new ProviderOptions().DevAuthorizationServerPort, Is.EqualTo(5444));
+
+    private static ReadinessSignal Readiness(SampleHost host, FakeLogCollector logs, bool underSystemd) => new(
+        host.Services.GetRequiredService<HealthCheckService>(),
+        host.Services.GetRequiredService<IOptions<ProviderOptions>>(),
+        new FakeLogger<ReadinessSignal>(logs),
+        underSystemd);
 
     private static int FreePort()
     {

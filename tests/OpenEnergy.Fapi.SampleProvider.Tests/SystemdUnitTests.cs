@@ -44,12 +44,7 @@ internal sealed class SystemdUnitTests
         try
         {
             // As installed, but with a binary, account and environment file that exist on this machine.
-            string service = (await File.ReadAllTextAsync(Unit("openenergy-provider.service")))
-                .Replace("ExecStart=/opt/openenergy-provider/OpenEnergy.Fapi.SampleProvider", "ExecStart=/usr/bin/true", StringComparison.Ordinal)
-                .Replace("WorkingDirectory=/opt/openenergy-provider", "WorkingDirectory=/tmp", StringComparison.Ordinal)
-                .Replace("EnvironmentFile=/etc/openenergy/provider.env", "EnvironmentFile=-" + Path.Combine(folder, "provider.env"), StringComparison.Ordinal)
-                .Replace("User=openenergy", "User=root", StringComparison.Ordinal)
-                .Replace("Group=openenergy", "Group=root", StringComparison.Ordinal);
+            string service = await RenderServiceAsync("openenergy-provider.service", folder);
             string socket = (await File.ReadAllTextAsync(Unit("openenergy-provider.socket")))
                 .Replace("SocketUser=openenergy", "SocketUser=root", StringComparison.Ordinal)
                 .Replace("SocketGroup=nginx", "SocketGroup=root", StringComparison.Ordinal);
@@ -79,12 +74,7 @@ internal sealed class SystemdUnitTests
         string folder = Directory.CreateTempSubdirectory("oe-fapi-units-").FullName;
         try
         {
-            string service = (await File.ReadAllTextAsync(Unit("openenergy-provider-kestrel.service")))
-                .Replace("ExecStart=/opt/openenergy-provider/OpenEnergy.Fapi.SampleProvider", "ExecStart=/usr/bin/true", StringComparison.Ordinal)
-                .Replace("WorkingDirectory=/opt/openenergy-provider", "WorkingDirectory=/tmp", StringComparison.Ordinal)
-                .Replace("EnvironmentFile=/etc/openenergy/provider.env", "EnvironmentFile=-" + Path.Combine(folder, "provider.env"), StringComparison.Ordinal)
-                .Replace("User=openenergy", "User=root", StringComparison.Ordinal)
-                .Replace("Group=openenergy", "Group=root", StringComparison.Ordinal);
+            string service = await RenderServiceAsync("openenergy-provider-kestrel.service", folder);
             Assert.That(service, Does.Contain("ExecStart=/usr/bin/true").And.Contain("Provider__HealthUrls__0=http://127.0.0.1:"), "the unit changed: update the rendering");
             await File.WriteAllTextAsync(Path.Combine(folder, "openenergy-provider-kestrel.service"), service);
 
@@ -200,4 +190,12 @@ internal sealed class SystemdUnitTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    // As installed, but with a binary, account and environment file that exist on this machine.
+    private static async Task<string> RenderServiceAsync(string unit, string folder) => (await File.ReadAllTextAsync(Unit(unit)))
+        .Replace("ExecStart=/opt/openenergy-provider/OpenEnergy.Fapi.SampleProvider", "ExecStart=/usr/bin/true", StringComparison.Ordinal)
+        .Replace("WorkingDirectory=/opt/openenergy-provider", "WorkingDirectory=/tmp", StringComparison.Ordinal)
+        .Replace("EnvironmentFile=/etc/openenergy/provider.env", "EnvironmentFile=-" + Path.Combine(folder, "provider.env"), StringComparison.Ordinal)
+        .Replace("User=openenergy", "User=root", StringComparison.Ordinal)
+        .Replace("Group=openenergy", "Group=root", StringComparison.Ordinal);
 }
