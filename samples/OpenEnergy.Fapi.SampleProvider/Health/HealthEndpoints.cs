@@ -81,8 +81,7 @@ internal static class HealthEndpoints
         HashSet<int> healthPorts = [.. healthListeners.Select(e => e.Port)];
         if (healthPorts.Count == 0)
         {
-            app.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-            app.UseHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
+            MapHealth(app);
             return;
         }
 
@@ -90,14 +89,19 @@ internal static class HealthEndpoints
             context => OnHealthListener(context, healthPorts),
             health =>
             {
-                health.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-                health.UseHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
+                MapHealth(health);
                 health.Run(context =>
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return Task.CompletedTask;
                 });
             });
+    }
+
+    private static void MapHealth(IApplicationBuilder app)
+    {
+        app.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.UseHealthChecks(ReadyPath, new HealthCheckOptions { ResponseWriter = WriteAsync });
     }
 
     private static bool OnHealthListener(HttpContext context, HashSet<int> healthPorts)

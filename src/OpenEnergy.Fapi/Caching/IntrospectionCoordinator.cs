@@ -60,7 +60,7 @@ internal sealed class IntrospectionCoordinator
         AdmissionResult admitted = _admission.Admit(client, out Task<AdmissionResult>? queued);
         if (admitted.Verdict is AdmissionVerdict.OverClientShare or AdmissionVerdict.Shed)
         {
-            return Task.FromResult(Refused(key, client, admitted));
+            return Refused(key, client, admitted, cancellationToken);
         }
 
         Task<AdmissionResult> admitting = queued ?? Task.FromResult(admitted);
@@ -89,26 +89,26 @@ internal sealed class IntrospectionCoordinator
 
     // Not admitted: a call for this token may have started, or even finished, since the first look; joining it or
     // reading its answer is still free.
-    private IntrospectionOutcome Refused(TokenHash key, CertificateThumbprint client, AdmissionResult refusal)
+    private Task<IntrospectionOutcome> Refused(TokenHash key, CertificateThumbprint client, AdmissionResult refusal, CancellationToken cancellationToken)
     {
-        if (_inFlight.TryGetValue(key, out Task<IntrospectionOutcome>? running) && running.IsCompletedSuccessfully)
+        if (_inFlight.TryGetValue(key, out Task<IntrospectionOutcome>? running))
         {
-            return running.Result;
+            return running.WaitAsync(cancellationToken);
         }
 
         if (_cache.TryGetLocal(key, _time.GetUtcNow(), out IntrospectionResult answered))
         {
-            return IntrospectionOutcome.From(answered);
+            return Task.FromResult(IntrospectionOutcome.From(answered));
         }
 
         if (refusal.Verdict == AdmissionVerdict.OverClientShare)
         {
             _logger.ClientOverIntrospectionShare(client.ToString(), _admission.PerClientLimit);
-            return IntrospectionOutcome.OverClientShare();
+            return Task.FromResult(IntrospectionOutcome.OverClientShare());
         }
 
         _logger.IntrospectionShed(key.ToString(), refusal.Reason!);
-        return IntrospectionOutcome.Shed(refusal.Reason!);
+        return Task.FromResult(IntrospectionOutcome.Shed(refusal.Reason!));
     }
 
     private static async Task GiveBackAsync(Task<AdmissionResult> admitting)
@@ -125,9 +125,9 @@ internal sealed class IntrospectionCoordinator
         AdmissionResult result = await admitting.ConfigureAwait(false);
         if (result.Verdict != AdmissionVerdict.Admitted)
         {
-            // Shed while waiting: everyone joined to this token gets the same 503.
+            // Shed while waiting (a queued call ends admitted or shed): everyone joined to this token gets the same 503.
             _logger.IntrospectionShed(key.ToString(), result.Reason!);
-            Complete(key, completion, result.Verdict == AdmissionVerdict.OverClientShare ? IntrospectionOutcome.OverClientShare() : IntrospectionOutcome.Shed(result.Reason!));
+            Complete(key, completion, IntrospectionOutcome.Shed(result.Reason!));
             return;
         }
 

@@ -41,14 +41,27 @@ internal sealed class ProviderCredentials : IDisposable
     /// <summary>The transport certificate, with its private key.</summary>
     public X509Certificate2 ClientCertificate => _current.ClientCertificate;
 
-    /// <summary>The CA certificates trusted for the authorization server (configured in code and from the bundle).</summary>
-    public X509Certificate2Collection AuthorizationServerCaCertificates => _current.AuthorizationServerCas;
-
-    /// <summary>The directory CAs of <see cref="FapiSettings.TrustedClientCaPath"/>, or <see langword="null"/> when not set.</summary>
-    public X509Certificate2Collection? TrustedClientCaCertificates => _current.TrustedClientCas;
-
     /// <summary>The chain check for client certificates on direct TLS, or <see langword="null"/> without <see cref="FapiSettings.TrustedClientCaPath"/>.</summary>
     public CustomRootTrust? TrustedClientCaTrust => _current.TrustedClientTrust;
+
+    /// <summary>
+    /// Every certificate in use with what it is for, named with its setting: the transport certificate, then each CA
+    /// trusted for the authorization server and for client certificates (expiry checks at start-up and in health).
+    /// </summary>
+    public IEnumerable<(string Role, X509Certificate2 Certificate)> CertificatesInUse()
+    {
+        Material current = _current;
+        yield return ("the transport certificate (CertificatePath)", current.ClientCertificate);
+        foreach (X509Certificate2 ca in current.AuthorizationServerCas)
+        {
+            yield return ("an authorization server CA (AuthorizationServerCaPath)", ca);
+        }
+
+        foreach (X509Certificate2 ca in current.TrustedClientCas ?? [])
+        {
+            yield return ("a trusted client CA (TrustedClientCaPath)", ca);
+        }
+    }
 
     /// <summary>Raised by one each time any material changes.</summary>
     public long Generation => _current.Generation;

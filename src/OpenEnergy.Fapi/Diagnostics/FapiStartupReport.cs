@@ -63,15 +63,9 @@ internal sealed class FapiStartupReport : IHostedService, IDisposable
         }
 
         DateTime now = _time.GetUtcNow().UtcDateTime;
-        WarnOnExpiry("the transport certificate (CertificatePath)", transport, now);
-        foreach (X509Certificate2 ca in credentials.AuthorizationServerCaCertificates)
+        foreach ((string role, X509Certificate2 certificate) in credentials.CertificatesInUse())
         {
-            WarnOnExpiry("an authorization server CA (AuthorizationServerCaPath)", ca, now);
-        }
-
-        foreach (X509Certificate2 ca in credentials.TrustedClientCaCertificates ?? [])
-        {
-            WarnOnExpiry("a trusted client CA (TrustedClientCaPath)", ca, now);
+            WarnOnExpiry(role, certificate, now);
         }
 
         Probe = ProbeDiscoveryAsync();

@@ -30,7 +30,7 @@ internal sealed class CertificateHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>();
         var problems = new List<string>();
         HealthStatus status = HealthStatus.Healthy;
-        foreach ((string role, X509Certificate2 certificate) in Certificates())
+        foreach ((string role, X509Certificate2 certificate) in _credentials.CertificatesInUse())
         {
             DateTime notAfter = certificate.NotAfter.ToUniversalTime();
             data[$"{role}: {certificate.Subject}"] = notAfter.ToString("u", System.Globalization.CultureInfo.InvariantCulture);
@@ -52,19 +52,5 @@ internal sealed class CertificateHealthCheck : IHealthCheck
 
         string description = problems.Count == 0 ? "every certificate is valid beyond the warning period" : string.Join("; ", problems);
         return Task.FromResult(new HealthCheckResult(status, description, data: data));
-    }
-
-    private IEnumerable<(string Role, X509Certificate2 Certificate)> Certificates()
-    {
-        yield return ("transport certificate", _credentials.ClientCertificate);
-        foreach (X509Certificate2 ca in _credentials.AuthorizationServerCaCertificates)
-        {
-            yield return ("authorization server CA", ca);
-        }
-
-        foreach (X509Certificate2 ca in _credentials.TrustedClientCaCertificates ?? [])
-        {
-            yield return ("trusted client CA", ca);
-        }
     }
 }
