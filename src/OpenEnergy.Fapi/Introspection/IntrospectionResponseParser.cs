@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using OpenEnergy.Fapi.Certificates;
 
@@ -7,6 +8,13 @@ namespace OpenEnergy.Fapi.Introspection;
 internal static class IntrospectionResponseParser
 {
     private static readonly char[] Space = [' '];
+
+    // Members that repeat across a consumer's tokens are kept once (see IntrospectionValuePool); the sizes bound
+    // how many consumers' values are shared at once, not correctness.
+    private static readonly IntrospectionValuePool<string> Strings = new(1024);
+    private static readonly IntrospectionValuePool<IReadOnlyList<string>> SpaceSeparatedLists = new(256);
+    private static readonly IntrospectionValuePool<IReadOnlyList<string>> AudienceLists = new(64);
+    private static readonly IntrospectionValuePool<JsonElement> Objects = new(256);
 
     public static IntrospectionOutcome Parse(ReadOnlySpan<byte> utf8Json)
     {
@@ -56,35 +64,55 @@ internal static class IntrospectionResponseParser
     private static IntrospectionResult ToActiveResult(IntrospectionResponseDocument d)
     {
         var reader = new MemberReader();
-        string? scope = reader.String(d.Scope, "scope");
+        string? scope = reader.String(d.Scope, "scope", shared: true);
         (CertificateBinding binding, CertificateThumbprint? thumbprint) = reader.Binding(d.Confirmation);
         var result = new IntrospectionResult
         {
             Active = true,
             Scope = scope,
-            Scopes = scope is null ? [] : scope.Split(Space, StringSplitOptions.RemoveEmptyEntries),
-            ClientId = reader.String(d.ClientId, "client_id"),
+            Scopes = scope is null ? [] : SpaceSeparatedLists.GetOrAdd(d.Scope, ToSpaceSeparatedList),
+            ClientId = reader.String(d.ClientId, "client_id", shared: true),
             Subject = reader.String(d.Subject, "sub"),
             Username = reader.String(d.Username, "username"),
-            Issuer = reader.String(d.Issuer, "iss"),
-            TokenType = reader.String(d.TokenType, "token_type"),
+            Issuer = reader.String(d.Issuer, "iss", shared: true),
+            TokenType = reader.String(d.TokenType, "token_type", shared: true),
             JwtId = reader.String(d.JwtId, "jti"),
             // A string aud is one audience (RFC 7519 §4.1.3), never split on spaces.
-            Audiences = reader.StringOrArray(d.Audience, "aud", split: false),
+            Audiences = reader.StringOrArray(d.Audience, "aud", AudienceLists, ToAudienceList),
             ExpiresAt = reader.NumericDate(d.ExpiresAt, "exp"),
             IssuedAt = reader.NumericDate(d.IssuedAt, "iat"),
             NotBefore = reader.NumericDate(d.NotBefore, "nbf"),
             Binding = binding,
             BoundCertificateThumbprint = thumbprint,
             OrganisationId = reader.StringOrNumber(d.OrganisationId, "organisation_id"),
-            OrganisationName = reader.String(d.OrganisationName, "organisation_name"),
-            SoftwareRoles = reader.StringOrArray(d.SoftwareRoles, "software_roles"),
+            OrganisationName = reader.String(d.OrganisationName, "organisation_name", shared: true),
+            SoftwareRoles = reader.StringOrArray(d.SoftwareRoles, "software_roles", SpaceSeparatedLists, ToSpaceSeparatedList),
             AdditionalSoftwareMetadata = reader.Object(d.AdditionalSoftwareMetadata, "additional_software_metadata"),
             AdditionalClientMetadata = reader.Object(d.AdditionalClientMetadata, "additional_client_metadata"),
-            AdditionalMembers = d.Others ?? [],
+            AdditionalMembers = d.Others is { Count: > 0 } others ? others : IntrospectionResult.NoAdditionalMembers,
         };
 
         return reader.Malformed is null ? result : new IntrospectionResult { Active = true, MalformedMember = reader.Malformed };
+    }
+
+    /// <summary>A string member split on spaces (<c>scope</c>, <c>software_roles</c>), or an array of strings as it is.</summary>
+    private static IReadOnlyList<string> ToSpaceSeparatedList(JsonElement e)
+        => e.ValueKind == JsonValueKind.String ? Array.AsReadOnly(e.GetString()!.Split(Space, StringSplitOptions.RemoveEmptyEntries)) : ToList(e);
+
+    /// <summary>A string member as one item (<c>aud</c>), or an array of strings as it is.</summary>
+    private static IReadOnlyList<string> ToAudienceList(JsonElement e)
+        => e.ValueKind == JsonValueKind.String ? Array.AsReadOnly([e.GetString()!]) : ToList(e);
+
+    private static ReadOnlyCollection<string> ToList(JsonElement array)
+    {
+        var items = new string[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            items[i++] = item.GetString()!;
+        }
+
+        return Array.AsReadOnly(items);
     }
 
     /// <summary>Reads members by their expected type and remembers the first one that has another.</summary>
@@ -92,26 +120,27 @@ internal static class IntrospectionResponseParser
     {
         public string? Malformed { get; private set; }
 
-        public string? String(JsonElement e, string name) => e.ValueKind switch
+        /// <summary>A string member; <paramref name="shared"/> for members that repeat across a consumer's tokens (never <c>sub</c> or <c>jti</c>).</summary>
+        public string? String(JsonElement e, string name, bool shared = false) => e.ValueKind switch
         {
             JsonValueKind.Undefined or JsonValueKind.Null => null,
-            JsonValueKind.String => e.GetString(),
+            JsonValueKind.String => shared ? Strings.GetOrAdd(e, static e => e.GetString()!) : e.GetString(),
             _ => Fail<string>(name),
         };
 
         public string? StringOrNumber(JsonElement e, string name)
-            => e.ValueKind == JsonValueKind.Number ? e.GetRawText() : String(e, name);
+            => e.ValueKind == JsonValueKind.Number ? Strings.GetOrAdd(e, static e => e.GetRawText()) : String(e, name, shared: true);
 
-        public IReadOnlyList<string> StringOrArray(JsonElement e, string name, bool split = true)
+        /// <summary>A string or an array of strings, checked here and made (or shared) by <paramref name="pool"/>.</summary>
+        public IReadOnlyList<string> StringOrArray(JsonElement e, string name, IntrospectionValuePool<IReadOnlyList<string>> pool, Func<JsonElement, IReadOnlyList<string>> create)
         {
             switch (e.ValueKind)
             {
                 case JsonValueKind.Undefined or JsonValueKind.Null:
                     return [];
                 case JsonValueKind.String:
-                    return split ? e.GetString()!.Split(Space, StringSplitOptions.RemoveEmptyEntries) : [e.GetString()!];
+                    return pool.GetOrAdd(e, create);
                 case JsonValueKind.Array:
-                    var items = new List<string>(e.GetArrayLength());
                     foreach (JsonElement item in e.EnumerateArray())
                     {
                         if (item.ValueKind != JsonValueKind.String)
@@ -119,11 +148,9 @@ internal static class IntrospectionResponseParser
                             Fail<string>(name);
                             return [];
                         }
-
-                        items.Add(item.GetString()!);
                     }
 
-                    return items;
+                    return pool.GetOrAdd(e, create);
                 default:
                     Fail<string>(name);
                     return [];
@@ -151,7 +178,7 @@ internal static class IntrospectionResponseParser
         public JsonElement? Object(JsonElement e, string name) => e.ValueKind switch
         {
             JsonValueKind.Undefined or JsonValueKind.Null => null,
-            JsonValueKind.Object => e,
+            JsonValueKind.Object => Objects.GetOrAdd(e, static e => e),
             _ => Fail<JsonElement?>(name),
         };
 

@@ -11,6 +11,10 @@ namespace OpenEnergy.Fapi.Introspection;
 /// </summary>
 public sealed class IntrospectionResult
 {
+    /// <summary>One empty, read-only set of additional members for every answer that has none.</summary>
+    internal static readonly IReadOnlyDictionary<string, JsonElement> NoAdditionalMembers = new Dictionary<string, JsonElement>().AsReadOnly();
+
+    // After NoAdditionalMembers: static fields are initialized in the order they are written.
     internal static readonly IntrospectionResult Inactive = new() { Active = false };
 
     internal IntrospectionResult()
@@ -75,7 +79,7 @@ public sealed class IntrospectionResult
     public JsonElement? AdditionalClientMetadata { get; internal init; }
 
     /// <summary>Every member not listed above, as raw JSON.</summary>
-    public IReadOnlyDictionary<string, JsonElement> AdditionalMembers { get; internal init; } = EmptyMembers;
+    public IReadOnlyDictionary<string, JsonElement> AdditionalMembers { get; internal init; } = NoAdditionalMembers;
 
     /// <summary>The first member with a wrong JSON type, which makes the token unusable.</summary>
     internal string? MalformedMember { get; init; }
@@ -100,6 +104,4 @@ public sealed class IntrospectionResult
 
         return consumer;
     }
-
-    private static readonly IReadOnlyDictionary<string, JsonElement> EmptyMembers = new Dictionary<string, JsonElement>();
 }
