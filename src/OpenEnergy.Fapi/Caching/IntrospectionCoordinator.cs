@@ -137,11 +137,16 @@ internal sealed class IntrospectionCoordinator
     private async Task RunAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion, IntrospectionAdmission.Admission admission)
     {
         IntrospectionOutcome outcome;
+        var end = IntrospectionAdmission.CallEnd.Failed;
         long started = Stopwatch.GetTimestamp();
         try
         {
             using var timeout = new CancellationTokenSource(_timeout, _time);
             outcome = await _client.IntrospectAsync(token, timeout.Token);
+            if (outcome.Kind is IntrospectionOutcomeKind.Answered or IntrospectionOutcomeKind.MissingActive)
+            {
+                end = IntrospectionAdmission.CallEnd.Answered;
+            }
         }
 #pragma warning disable CA1031 // Fail closed: whatever happens becomes a 503, never an escaped exception.
         catch (Exception ex)
@@ -151,7 +156,7 @@ internal sealed class IntrospectionCoordinator
         }
         finally
         {
-            admission.Dispose();
+            admission.Finish(end);
         }
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);

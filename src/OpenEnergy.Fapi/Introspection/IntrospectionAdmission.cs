@@ -10,19 +10,29 @@ namespace OpenEnergy.Fapi.Introspection;
 /// <item>each client (by the thumbprint of the certificate it presented) may have at most
 /// <see cref="FapiSettings.MaxConcurrentIntrospectionsPerClient"/> calls under way or waiting, so one caller
 /// flooding new tokens cannot take every slot (429);</item>
-/// <item>at most <see cref="FapiSettings.MaxConcurrentIntrospections"/> calls run at once; the others wait in one
-/// queue, first come first served, for at most <see cref="FapiSettings.IntrospectionQueueTimeout"/>;</item>
+/// <item>at most <see cref="FapiSettings.MaxConcurrentIntrospections"/> calls run at once, fewer when the server
+/// is saturated (below); the others wait in one queue, first come first served, for at most
+/// <see cref="FapiSettings.IntrospectionQueueTimeout"/>;</item>
 /// <item>a call is shed at once (503 with <c>Retry-After</c>) when the queue holds
-/// <see cref="FapiSettings.MaxQueuedIntrospections"/> already, or when its wait, judged from how long calls have
-/// lately taken, would exceed the queue timeout: when the server is the bottleneck, a quick 503 serves the caller
-/// better than a long wait, and the requests that are served keep a short tail.</item>
+/// <see cref="FapiSettings.MaxQueuedIntrospections"/> already, or when its wait, judged from how long calls lately
+/// take, would exceed the queue timeout: when the server is the bottleneck, a quick 503 serves the caller better
+/// than a long wait, and the requests that are served keep a short tail.</item>
 /// </list>
+/// The timeout bounds the whole wait for the server, here and in the server's own queue, which cannot be seen but
+/// shows as calls taking longer than the quickest answer of the last <see cref="FastestCallWindow"/> or two. While
+/// that wait is longer than half the timeout, each answer lowers the number of calls let run at once by one (never
+/// below one, so the server's recovery is always seen); while it is within, and the limit is what holds calls back,
+/// each raises it by one (never above the maximum). The wait then moves here, to the queue that is bounded, fair and
+/// sheds early. With the default timeout of 1 s this acts only on a server that keeps calls waiting half a second.
 /// Only calls count: cache hits and joins of a call already under way or waiting never reach this.
 /// </summary>
 internal sealed class IntrospectionAdmission
 {
     // The weight of the latest call in the running average of call durations.
     private const double AverageWeight = 0.2;
+
+    /// <summary>How long the quickest answered call counts as the server's own time for a call (for one to two windows).</summary>
+    internal static readonly TimeSpan FastestCallWindow = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<CertificateThumbprint, int> _callsByClient = [];
@@ -33,14 +43,21 @@ internal sealed class IntrospectionAdmission
     private readonly int _maxQueued;
     private readonly TimeSpan _queueTimeout;
     private int _running;
+    private double _callLimit;
+    private long _lastLowered;
     private double _averageCallTicks;
+    private long _fastestThisWindowTicks = long.MaxValue;
+    private long _fastestLastWindowTicks = long.MaxValue;
+    private long _windowStarted;
 
     public IntrospectionAdmission(IOptions<FapiOptions> options, TimeProvider time)
     {
         FapiOptions o = options.Value;
         _time = time;
+        _windowStarted = time.GetTimestamp();
         _perClient = o.MaxConcurrentIntrospectionsPerClient;
         _maxConcurrent = o.MaxConcurrentIntrospections;
+        _callLimit = _maxConcurrent;
         _maxQueued = o.MaxQueuedIntrospections;
         _queueTimeout = o.IntrospectionQueueTimeout;
     }
@@ -59,6 +76,21 @@ internal sealed class IntrospectionAdmission
             }
         }
     }
+
+    /// <summary>How many calls may run at once now (for tests).</summary>
+    internal int CallLimit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return CurrentCallLimit;
+            }
+        }
+    }
+
+    // Under the lock.
+    private int CurrentCallLimit => Math.Max(1, (int)_callLimit);
 
     /// <summary>Calls running and waiting (for tests).</summary>
     internal (int Running, int Waiting) Load
@@ -89,7 +121,8 @@ internal sealed class IntrospectionAdmission
                 return AdmissionResult.OverClientShare;
             }
 
-            if (_running < _maxConcurrent && _queue.Count == 0)
+            int limit = CurrentCallLimit;
+            if (_running < limit && _queue.Count == 0)
             {
                 _running++;
                 _callsByClient[client] = calls + 1;
@@ -101,9 +134,9 @@ internal sealed class IntrospectionAdmission
                 return AdmissionResult.Shed($"{_queue.Count} calls are already waiting for the authorization server");
             }
 
-            // Calls ahead of this one leave the queue _maxConcurrent at a time, each after about an average call.
-            double expectedTicks = Math.Ceiling((_queue.Count + 1) / (double)_maxConcurrent) * _averageCallTicks;
-            if (TimeSpan.FromTicks((long)Math.Min(expectedTicks, TimeSpan.MaxValue.Ticks)) > _queueTimeout)
+            // A slot frees about every average call / limit; then the call waits in the server's queue too.
+            double expectedTicks = ((_queue.Count + 1) * _averageCallTicks / limit) + ServerWaitTicks();
+            if (expectedTicks > _queueTimeout.Ticks)
             {
                 return AdmissionResult.Shed($"the wait for the authorization server would exceed {_queueTimeout.TotalMilliseconds:0} ms");
             }
@@ -136,15 +169,61 @@ internal sealed class IntrospectionAdmission
         waiter.Completion.TrySetResult(AdmissionResult.Shed($"no slot for a call within {_queueTimeout.TotalMilliseconds:0} ms"));
     }
 
-    private void Release(CertificateThumbprint client, long startedTimestamp)
+    /// <summary>
+    /// How much longer calls lately take than the quickest answered one: the wait in the server's own queue (and on
+    /// the way), as best it can be told from here. Zero until a call has been answered. Under the lock.
+    /// </summary>
+    private double ServerWaitTicks()
     {
-        TimeSpan took = _time.GetElapsedTime(startedTimestamp);
+        long fastest = Math.Min(_fastestThisWindowTicks, _fastestLastWindowTicks);
+        return fastest == long.MaxValue ? 0 : Math.Max(0, _averageCallTicks - fastest);
+    }
+
+    /// <summary>Frees the slot (passing it to the oldest waiter), and learns from the call when one was made.</summary>
+    private void Release(CertificateThumbprint client, long startedTimestamp, CallEnd end)
+    {
+        long now = _time.GetTimestamp();
+        long took = _time.GetElapsedTime(startedTimestamp, now).Ticks;
         Waiter? next = null;
         lock (_gate)
         {
             ReleaseClient(client);
-            _averageCallTicks = _averageCallTicks == 0 ? took.Ticks : (AverageWeight * took.Ticks) + ((1 - AverageWeight) * _averageCallTicks);
-            if (_queue.First is { } first)
+            if (end != CallEnd.NotMade)
+            {
+                _averageCallTicks = _averageCallTicks == 0 ? took : (AverageWeight * took) + ((1 - AverageWeight) * _averageCallTicks);
+            }
+
+            // Only an answer says how quick the server can be: a refused connection or an error page is quicker
+            // than any answer and would make every answer look like waiting.
+            if (end == CallEnd.Answered)
+            {
+                if (_time.GetElapsedTime(_windowStarted, now) >= FastestCallWindow)
+                {
+                    _fastestLastWindowTicks = _fastestThisWindowTicks;
+                    _fastestThisWindowTicks = long.MaxValue;
+                    _windowStarted = now;
+                }
+
+                _fastestThisWindowTicks = Math.Min(_fastestThisWindowTicks, took);
+                if (ServerWaitTicks() > _queueTimeout.Ticks / 2)
+                {
+                    // A tenth fewer, at most once per average call: the answers that follow a cut were asked
+                    // before it, and cutting again for them would overshoot.
+                    if (_time.GetElapsedTime(_lastLowered, now).Ticks >= _averageCallTicks)
+                    {
+                        _callLimit = Math.Max(1, _callLimit * 0.9);
+                        _lastLowered = now;
+                    }
+                }
+                else if (_running >= CurrentCallLimit)
+                {
+                    // Raised only while it is what holds calls back (quick answers at a light load say nothing
+                    // about how many calls at once the server can take), by about one per round of calls.
+                    _callLimit = Math.Min(_maxConcurrent, _callLimit + (1 / _callLimit));
+                }
+            }
+
+            if (_running <= CurrentCallLimit && _queue.First is { } first)
             {
                 // The slot passes straight to the oldest waiter: the running count stays.
                 _queue.RemoveFirst();
@@ -179,7 +258,20 @@ internal sealed class IntrospectionAdmission
         }
     }
 
-    /// <summary>One admitted call: dispose it when the call is over.</summary>
+    /// <summary>How an admitted call ended, for what the admission learns from it.</summary>
+    internal enum CallEnd
+    {
+        /// <summary>No call was made after all (the slot is given back).</summary>
+        NotMade,
+
+        /// <summary>The server answered.</summary>
+        Answered,
+
+        /// <summary>No answer: an error status, a failed connection, a timeout.</summary>
+        Failed,
+    }
+
+    /// <summary>One admitted call: <see cref="Finish"/> it when the call is over, or dispose it if no call is made.</summary>
     internal readonly struct Admission : IDisposable
     {
         private readonly IntrospectionAdmission? _owner;
@@ -193,7 +285,11 @@ internal sealed class IntrospectionAdmission
             _started = started;
         }
 
-        public void Dispose() => _owner?.Release(_client, _started);
+        /// <summary>Frees the slot after a call, which ended as <paramref name="end"/>.</summary>
+        public void Finish(CallEnd end) => _owner?.Release(_client, _started, end);
+
+        /// <summary>Frees the slot without a call.</summary>
+        public void Dispose() => Finish(CallEnd.NotMade);
     }
 
     private sealed class Waiter(CertificateThumbprint client, IntrospectionAdmission owner)

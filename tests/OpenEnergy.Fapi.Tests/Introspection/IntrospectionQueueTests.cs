@@ -119,6 +119,153 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     }
 
     [Test]
+    public async Task AServerKeepingCallsWaiting_LowersTheCallLimit_AndTheWaitMovesHere()
+    {
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 4;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10)); // the quickest answer: 10 ms
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(4));
+
+        // Answers now take 1 s: most of it waiting in the server's queue, beyond half the 100 ms timeout. Each
+        // lowers the limit by a tenth (4, 3.6, 3.24, 2.92, 2.62).
+        for (int i = 0; i < 4; i++)
+        {
+            await CallTakingAsync(rs, TimeSpan.FromMilliseconds(1000));
+        }
+
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(2), "lowered while the server keeps calls waiting");
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ValueTask<FapiVerdict> first = rs.ValidateAsync("Bearer " + Slow(gate.Task), A);
+        ValueTask<FapiVerdict> second = rs.ValidateAsync("Bearer " + Slow(gate.Task), A);
+        await Server.WaitForIntrospectionsAsync(7);
+        // A free slot below the maximum of 4, but not below the limit of 2; and a turn in the queue would take
+        // longer than the timeout: refused at once, without a call.
+        FapiVerdict third = await rs.ValidateAsync("Bearer " + Server.IssueToken(B), B);
+        gate.SetResult();
+
+        Assert.That(third.StatusCode, Is.EqualTo(503));
+        Assert.That(third.Failure!.Reason, Is.EqualTo(FapiFailureReason.AuthorizationServerBusy));
+        Assert.That(third.Failure.RetryAfterHeaderValue, Is.Not.Null);
+        Assert.That((await first).Succeeded, Is.True);
+        Assert.That((await second).Succeeded, Is.True);
+        Assert.That(Server.IntrospectionCount, Is.EqualTo(7), "the shed request never reached the authorization server");
+    }
+
+    [Test]
+    public async Task TheCallLimit_NeverFallsBelowOne_AndClimbsBackWhenAnswersAreQuickAgain()
+    {
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 3;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
+        for (int i = 0; i < 5; i++)
+        {
+            await CallTakingAsync(rs, TimeSpan.FromMilliseconds(2000));
+        }
+
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(1), "one call can always go, so the server's recovery is seen");
+
+        // Quick answers while the limit holds calls back raise it again, by about one per round.
+        int rounds = 0;
+        while (Admission(rs).CallLimit < 3)
+        {
+            Assert.That(++rounds, Is.LessThan(50), "the limit climbs back once answers are quick");
+            await CallsTakingAsync(rs, Admission(rs).CallLimit, TimeSpan.FromMilliseconds(10));
+        }
+    }
+
+    [Test]
+    public async Task SlowAnswersArrivingTogether_LowerTheLimitOnce()
+    {
+        // They were all asked before the first of them lowered it: lowering again for each would overshoot.
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 10;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
+
+        await CallsTakingAsync(rs, 5, TimeSpan.FromMilliseconds(1000));
+
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(9));
+    }
+
+    [Test]
+    public async Task AQuickFailure_IsNotTakenForTheServersQuickestAnswer()
+    {
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 4;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+            o.IntrospectionRetryCount = 0;
+        });
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(200)); // every answer takes 200 ms
+        string failing = FakeAuthorizationServer.NewToken();
+        Server.SetResponse(failing, FakeIntrospectionResponse.Status(500));
+        Assert.That((await rs.ValidateAsync("Bearer " + failing, A)).StatusCode, Is.EqualTo(503)); // an error page in no time
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(200));
+
+        // Had the error counted as the quickest answer, a 200 ms answer would look like 200 ms of waiting.
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task TheQuickestAnswer_IsForgottenAfterTwoWindows()
+    {
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 8;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
+        // The server has become slower for good: every answer now takes 500 ms.
+        for (int i = 0; i < 3; i++)
+        {
+            await CallTakingAsync(rs, TimeSpan.FromMilliseconds(500));
+        }
+
+        // The average reaches 108, 186 then 249 ms: each more than half the timeout over the 10 ms best.
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(5), "500 ms answers against a 10 ms best look like waiting");
+
+        Time.Advance(IntrospectionAdmission.FastestCallWindow);
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(500)); // a new window
+        Time.Advance(IntrospectionAdmission.FastestCallWindow);
+        int before = Admission(rs).CallLimit;
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(500)); // and another: the 10 ms answer is gone
+
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(before), "500 ms is now the server's own time: no more lowering");
+    }
+
+    /// <summary>Makes one call that the server answers after <paramref name="duration"/> on the fake clock.</summary>
+    private Task CallTakingAsync(ValidatorHarness rs, TimeSpan duration) => CallsTakingAsync(rs, 1, duration);
+
+    /// <summary>Makes <paramref name="count"/> calls at once, all answered after <paramref name="duration"/>.</summary>
+    private async Task CallsTakingAsync(ValidatorHarness rs, int count, TimeSpan duration)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int before = Server.IntrospectionCount;
+        var calls = new List<Task<FapiVerdict>>();
+        for (int i = 0; i < count; i++)
+        {
+            calls.Add(rs.ValidateAsync("Bearer " + Slow(gate.Task), A).AsTask());
+        }
+
+        await Server.WaitForIntrospectionsAsync(before + count);
+        Time.Advance(duration);
+        gate.SetResult();
+        foreach (Task<FapiVerdict> call in calls)
+        {
+            Assert.That((await call).Succeeded, Is.True);
+        }
+    }
+
+    [Test]
     public async Task RequestsForATokenThatWaitsForASlot_JoinIt_AndMakeOneCall()
     {
         ValidatorHarness rs = NewValidator(o => o.MaxConcurrentIntrospections = 1);
