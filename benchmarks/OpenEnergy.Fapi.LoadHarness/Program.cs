@@ -333,7 +333,8 @@ namespace OpenEnergy.Fapi.LoadHarness
                             // A well-behaved consumer (OpenEnergy.Fapi.Client among them) comes back after Retry-After.
                             if (honourRetryAfter && response.Headers.RetryAfter?.Delta is { } after)
                             {
-                                await Task.Delay(after < end - clock.Elapsed ? after : end - clock.Elapsed);
+                                TimeSpan left = end - clock.Elapsed;
+                                await Task.Delay(after < left ? after : left > TimeSpan.Zero ? left : TimeSpan.Zero);
                             }
 
                             break;

@@ -56,9 +56,9 @@ mode="JIT${PROVIDER_ENV:+, $PROVIDER_ENV}"
 
 if [ "${MODE:-}" = slow ]; then
   # Warm-up against the slow server (not reported), then the measured run.
-  curl -s "$CONTROL/slowload?seconds=3&connections=64" >/dev/null
+  curl -s --max-time 120 "$CONTROL/slowload?seconds=3&connections=64" >/dev/null
   echo "slow authorization server (20 ms, 16 at once), 64 connections, new token per request, ${duration}s ($mode):"
-  curl -s "$CONTROL/slowload?seconds=$duration&connections=64"; echo
+  curl -sS --fail --max-time $((duration + 120)) "$CONTROL/slowload?seconds=$duration&connections=64"; echo
   echo "provider peak RSS: $(peak_rss "$PID")"
   exit 0
 fi
