@@ -116,7 +116,7 @@ internal sealed class IntrospectionCoordinator
         AdmissionResult result = await admitting.ConfigureAwait(false);
         if (result.Verdict == AdmissionVerdict.Admitted)
         {
-            result.Admission.Dispose();
+            result.Admission!.GiveBack();
         }
     }
 
@@ -131,21 +131,23 @@ internal sealed class IntrospectionCoordinator
             return;
         }
 
-        await RunAsync(key, token, completion, result.Admission).ConfigureAwait(false);
+        await RunAsync(key, token, completion, result.Admission!).ConfigureAwait(false);
     }
 
     private async Task RunAsync(TokenHash key, string token, TaskCompletionSource<IntrospectionOutcome> completion, IntrospectionAdmission.Admission admission)
     {
         IntrospectionOutcome outcome;
-        var end = IntrospectionAdmission.CallEnd.Failed;
+        var end = IntrospectionAdmission.CallEnd.Other;
         long started = Stopwatch.GetTimestamp();
+        // The admission learns from the call itself, not from the hop that brought a queued call here.
+        long callStarted = _time.GetTimestamp();
         try
         {
             using var timeout = new CancellationTokenSource(_timeout, _time);
             outcome = await _client.IntrospectAsync(token, timeout.Token);
-            if (outcome.Kind is IntrospectionOutcomeKind.Answered or IntrospectionOutcomeKind.MissingActive)
+            if (outcome is { Kind: IntrospectionOutcomeKind.Answered, Result.Active: true })
             {
-                end = IntrospectionAdmission.CallEnd.Answered;
+                end = IntrospectionAdmission.CallEnd.Active;
             }
         }
 #pragma warning disable CA1031 // Fail closed: whatever happens becomes a 503, never an escaped exception.
@@ -156,7 +158,7 @@ internal sealed class IntrospectionCoordinator
         }
         finally
         {
-            admission.Finish(end);
+            admission.Finish(end, callStarted);
         }
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);

@@ -31,6 +31,10 @@ internal sealed class FapiOptionsValidator : IValidateOptions<FapiOptions>
         CheckPositive(options.DiscoveryRefreshInterval, "DiscoveryRefreshInterval", failures);
         CheckPositive(options.RetryAfter, "RetryAfter", failures);
         CheckPositive(options.IntrospectionQueueTimeout, "IntrospectionQueueTimeout", failures);
+        if (options.IntrospectionQueueTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{Prefix}IntrospectionQueueTimeout is at most one minute; it is {options.IntrospectionQueueTimeout}.");
+        }
         CheckPositive(options.CertificateReloadInterval, "CertificateReloadInterval", failures);
         CheckPositive(options.HealthProbeInterval, "HealthProbeInterval", failures);
         foreach ((TimeSpan value, string key) in new[] { (options.CertificateReloadInterval, "CertificateReloadInterval"), (options.HealthProbeInterval, "HealthProbeInterval") })

@@ -186,14 +186,15 @@ public class FapiSettings
     public int MaxQueuedIntrospections { get; set; } = 256;
 
     /// <summary>
-    /// The longest a call waits for the authorization server. It waits for one of
+    /// The wait for the authorization server that calls are held to. A call waits for one of
     /// <see cref="MaxConcurrentIntrospections"/> first come, first served, for at most this long; a call whose wait,
     /// judged from how long calls have lately taken, would be longer is refused at once (503 with
     /// <c>Retry-After</c>), as is one that finds <see cref="MaxQueuedIntrospections"/> waiting. The wait in the
-    /// server's own queue counts too: it shows as calls slower than the server's quickest recent answer, and while
-    /// it exceeds half this timeout fewer calls are let run at once (down to one), so that the waiting happens
-    /// here, bounded and in order. Default 1 s; a short one (tens of milliseconds) keeps the served requests' tail
-    /// short when the server is the bottleneck, at the price of more 503s.
+    /// server's own queue is a target, not a bound (that is <see cref="IntrospectionTimeout"/>): it shows as calls
+    /// slower than the server's quickest recent active answer, and while it exceeds half this timeout fewer calls run
+    /// at once (down to one), so that the waiting happens here, bounded and in order. Default 1 s; at most 1 minute.
+    /// A short one (tens of milliseconds) keeps the served requests' tail short when the server is the bottleneck,
+    /// for more 503s; half of it must stay well above the usual spread of the server's answer times.
     /// </summary>
     public TimeSpan IntrospectionQueueTimeout { get; set; } = TimeSpan.FromSeconds(1);
 

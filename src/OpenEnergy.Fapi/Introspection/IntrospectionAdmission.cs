@@ -18,11 +18,12 @@ namespace OpenEnergy.Fapi.Introspection;
 /// take, would exceed the queue timeout: when the server is the bottleneck, a quick 503 serves the caller better
 /// than a long wait, and the requests that are served keep a short tail.</item>
 /// </list>
-/// The timeout bounds the whole wait for the server, here and in the server's own queue, which cannot be seen but
-/// shows as calls taking longer than the quickest answer of the last <see cref="FastestCallWindow"/> or two. While
-/// that wait is longer than half the timeout, each answer lowers the number of calls let run at once by one (never
-/// below one, so the server's recovery is always seen); while it is within, and the limit is what holds calls back,
-/// each raises it by one (never above the maximum). The wait then moves here, to the queue that is bounded, fair and
+/// The timeout is also the target for the wait in the server's own queue, which cannot be seen but shows as calls
+/// taking longer than the quickest active answer of the last <see cref="FastestCallWindow"/> or two. While that
+/// wait is longer than half the timeout and the limit is what holds calls back, the number of calls let run at once
+/// drops by a tenth, at most once per average call (the answers that follow a cut were asked before it), never
+/// below one, so the server's recovery is always seen; while it is within, the limit climbs back by about one per
+/// round of calls, never above the maximum. The waiting then moves here, to the queue that is bounded, fair and
 /// sheds early. With the default timeout of 1 s this acts only on a server that keeps calls waiting half a second.
 /// Only calls count: cache hits and joins of a call already under way or waiting never reach this.
 /// </summary>
@@ -126,7 +127,7 @@ internal sealed class IntrospectionAdmission
             {
                 _running++;
                 _callsByClient[client] = calls + 1;
-                return new AdmissionResult(AdmissionVerdict.Admitted, new Admission(this, client, _time.GetTimestamp()), null);
+                return new AdmissionResult(AdmissionVerdict.Admitted, new Admission(this, client), null);
             }
 
             if (_queue.Count >= _maxQueued)
@@ -134,7 +135,8 @@ internal sealed class IntrospectionAdmission
                 return AdmissionResult.Shed($"{_queue.Count} calls are already waiting for the authorization server");
             }
 
-            // A slot frees about every average call / limit; then the call waits in the server's queue too.
+            // With the limit's calls running, a slot frees about every average call / limit; then the call waits in
+            // the server's queue too.
             double expectedTicks = ((_queue.Count + 1) * _averageCallTicks / limit) + ServerWaitTicks();
             if (expectedTicks > _queueTimeout.Ticks)
             {
@@ -148,7 +150,7 @@ internal sealed class IntrospectionAdmission
         }
 
         queued = waiter.Completion.Task;
-        return new AdmissionResult(AdmissionVerdict.Queued, default, null);
+        return new AdmissionResult(AdmissionVerdict.Queued, null, null);
     }
 
     private void TimeOut(Waiter waiter)
@@ -179,66 +181,83 @@ internal sealed class IntrospectionAdmission
         return fastest == long.MaxValue ? 0 : Math.Max(0, _averageCallTicks - fastest);
     }
 
-    /// <summary>Frees the slot (passing it to the oldest waiter), and learns from the call when one was made.</summary>
-    private void Release(CertificateThumbprint client, long startedTimestamp, CallEnd end)
+    /// <summary>
+    /// Frees the slot, learns from the call when one was made (timed from <paramref name="callStarted"/>), and lets
+    /// the oldest waiters run up to the limit.
+    /// </summary>
+    private void Release(CertificateThumbprint client, long callStarted, CallEnd end)
     {
         long now = _time.GetTimestamp();
-        long took = _time.GetElapsedTime(startedTimestamp, now).Ticks;
-        Waiter? next = null;
+        List<Waiter>? admitted = null;
         lock (_gate)
         {
             ReleaseClient(client);
             if (end != CallEnd.NotMade)
             {
-                _averageCallTicks = _averageCallTicks == 0 ? took : (AverageWeight * took) + ((1 - AverageWeight) * _averageCallTicks);
+                Learn(_time.GetElapsedTime(callStarted, now).Ticks, end, now);
             }
 
-            // Only an answer says how quick the server can be: a refused connection or an error page is quicker
-            // than any answer and would make every answer look like waiting.
-            if (end == CallEnd.Answered)
+            _running--;
+            while (_running < CurrentCallLimit && _queue.First is { } first)
             {
-                if (_time.GetElapsedTime(_windowStarted, now) >= FastestCallWindow)
-                {
-                    _fastestLastWindowTicks = _fastestThisWindowTicks;
-                    _fastestThisWindowTicks = long.MaxValue;
-                    _windowStarted = now;
-                }
-
-                _fastestThisWindowTicks = Math.Min(_fastestThisWindowTicks, took);
-                if (ServerWaitTicks() > _queueTimeout.Ticks / 2)
-                {
-                    // A tenth fewer, at most once per average call: the answers that follow a cut were asked
-                    // before it, and cutting again for them would overshoot.
-                    if (_time.GetElapsedTime(_lastLowered, now).Ticks >= _averageCallTicks)
-                    {
-                        _callLimit = Math.Max(1, _callLimit * 0.9);
-                        _lastLowered = now;
-                    }
-                }
-                else if (_running >= CurrentCallLimit)
-                {
-                    // Raised only while it is what holds calls back (quick answers at a light load say nothing
-                    // about how many calls at once the server can take), by about one per round of calls.
-                    _callLimit = Math.Min(_maxConcurrent, _callLimit + (1 / _callLimit));
-                }
-            }
-
-            if (_running <= CurrentCallLimit && _queue.First is { } first)
-            {
-                // The slot passes straight to the oldest waiter: the running count stays.
                 _queue.RemoveFirst();
-                next = first.Value;
-            }
-            else
-            {
-                _running--;
+                _running++;
+                (admitted ??= []).Add(first.Value);
             }
         }
 
-        if (next is not null)
+        foreach (Waiter waiter in admitted ?? [])
         {
-            next.Timer?.Dispose();
-            next.Completion.TrySetResult(new AdmissionResult(AdmissionVerdict.Admitted, new Admission(this, next.Client, _time.GetTimestamp()), null));
+            waiter.Timer?.Dispose();
+            waiter.Completion.TrySetResult(new AdmissionResult(AdmissionVerdict.Admitted, new Admission(this, waiter.Client), null));
+        }
+    }
+
+    /// <summary>Updates the average call, the quickest active answer and the call limit. Under the lock.</summary>
+    private void Learn(long took, CallEnd end, long now)
+    {
+        _averageCallTicks = _averageCallTicks == 0 ? took : (AverageWeight * took) + ((1 - AverageWeight) * _averageCallTicks);
+
+        // Only an active answer says how quick the server can be: a refused connection, an error page or an
+        // inactive answer to a made-up token can be quicker than any real answer and would make every real answer
+        // look like waiting.
+        if (end != CallEnd.Active)
+        {
+            return;
+        }
+
+        TimeSpan windowAge = _time.GetElapsedTime(_windowStarted, now);
+        if (windowAge >= FastestCallWindow)
+        {
+            // After a quiet spell longer than two windows, the last window's quickest is too old to count.
+            _fastestLastWindowTicks = windowAge >= 2 * FastestCallWindow ? long.MaxValue : _fastestThisWindowTicks;
+            _fastestThisWindowTicks = long.MaxValue;
+            _windowStarted = now;
+        }
+
+        _fastestThisWindowTicks = Math.Min(_fastestThisWindowTicks, took);
+
+        // Only while the limit is what holds calls back: at a light load, waiting at the server is not caused
+        // by how many calls this instance makes, and changing the limit would not change it.
+        if (_running < CurrentCallLimit && _queue.Count == 0)
+        {
+            return;
+        }
+
+        if (ServerWaitTicks() > _queueTimeout.Ticks / 2)
+        {
+            // A tenth fewer, at most once per average call: the answers that follow a cut were asked before it,
+            // and cutting again for them would overshoot.
+            if (_time.GetElapsedTime(_lastLowered, now).Ticks >= _averageCallTicks)
+            {
+                _callLimit = Math.Max(1, _callLimit * 0.9);
+                _lastLowered = now;
+            }
+        }
+        else
+        {
+            // About one more per round of calls.
+            _callLimit = Math.Min(_maxConcurrent, _callLimit + (1 / _callLimit));
         }
     }
 
@@ -261,35 +280,41 @@ internal sealed class IntrospectionAdmission
     /// <summary>How an admitted call ended, for what the admission learns from it.</summary>
     internal enum CallEnd
     {
-        /// <summary>No call was made after all (the slot is given back).</summary>
+        /// <summary>No call was made after all: the slot is given back and nothing is learnt.</summary>
         NotMade,
 
-        /// <summary>The server answered.</summary>
-        Answered,
+        /// <summary>The server answered that the token is active: its time says how quick the server can be.</summary>
+        Active,
 
-        /// <summary>No answer: an error status, a failed connection, a timeout.</summary>
-        Failed,
+        /// <summary>Any other end (an inactive answer, an error status, a failed connection, a timeout): its time counts in the average only.</summary>
+        Other,
     }
 
-    /// <summary>One admitted call: <see cref="Finish"/> it when the call is over, or dispose it if no call is made.</summary>
-    internal readonly struct Admission : IDisposable
+    /// <summary>One admitted call. <see cref="Finish"/> it when the call is over, or <see cref="GiveBack"/> it if none is made; only the first of these counts.</summary>
+    internal sealed class Admission
     {
-        private readonly IntrospectionAdmission? _owner;
+        private readonly IntrospectionAdmission _owner;
         private readonly CertificateThumbprint _client;
-        private readonly long _started;
+        private int _released;
 
-        public Admission(IntrospectionAdmission owner, CertificateThumbprint client, long started)
+        public Admission(IntrospectionAdmission owner, CertificateThumbprint client)
         {
             _owner = owner;
             _client = client;
-            _started = started;
         }
 
-        /// <summary>Frees the slot after a call, which ended as <paramref name="end"/>.</summary>
-        public void Finish(CallEnd end) => _owner?.Release(_client, _started, end);
+        /// <summary>Frees the slot after a call that started at <paramref name="callStarted"/> (a <see cref="TimeProvider"/> timestamp) and ended as <paramref name="end"/>.</summary>
+        public void Finish(CallEnd end, long callStarted)
+        {
+            // Once only: a second release would free a slot that is not held and let one call too many run.
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _owner.Release(_client, callStarted, end);
+            }
+        }
 
         /// <summary>Frees the slot without a call.</summary>
-        public void Dispose() => Finish(CallEnd.NotMade);
+        public void GiveBack() => Finish(CallEnd.NotMade, 0);
     }
 
     private sealed class Waiter(CertificateThumbprint client, IntrospectionAdmission owner)
@@ -309,7 +334,7 @@ internal sealed class IntrospectionAdmission
 /// <summary>What <see cref="IntrospectionAdmission.Admit"/> decided.</summary>
 internal enum AdmissionVerdict
 {
-    /// <summary>The call may go ahead; dispose the admission when it is over.</summary>
+    /// <summary>The call may go ahead; finish the admission when it is over.</summary>
     Admitted,
 
     /// <summary>The client already has its share of calls (429).</summary>
@@ -322,10 +347,10 @@ internal enum AdmissionVerdict
     Queued,
 }
 
-/// <summary>The decision, with the admission to dispose when admitted and why when shed.</summary>
-internal readonly record struct AdmissionResult(AdmissionVerdict Verdict, IntrospectionAdmission.Admission Admission, string? Reason)
+/// <summary>The decision, with the admission to finish when admitted and why when shed.</summary>
+internal readonly record struct AdmissionResult(AdmissionVerdict Verdict, IntrospectionAdmission.Admission? Admission, string? Reason)
 {
-    public static AdmissionResult OverClientShare => new(AdmissionVerdict.OverClientShare, default, null);
+    public static AdmissionResult OverClientShare => new(AdmissionVerdict.OverClientShare, null, null);
 
-    public static AdmissionResult Shed(string reason) => new(AdmissionVerdict.Shed, default, reason);
+    public static AdmissionResult Shed(string reason) => new(AdmissionVerdict.Shed, null, reason);
 }

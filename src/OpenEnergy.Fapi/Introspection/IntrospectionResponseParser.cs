@@ -11,10 +11,13 @@ internal static class IntrospectionResponseParser
 
     // Members that repeat across a consumer's tokens are kept once (see IntrospectionValuePool); the sizes bound
     // how many consumers' values are shared at once, not correctness.
-    private static readonly IntrospectionValuePool<string> Strings = new(1024);
-    private static readonly IntrospectionValuePool<IReadOnlyList<string>> SpaceSeparatedLists = new(256);
-    private static readonly IntrospectionValuePool<IReadOnlyList<string>> AudienceLists = new(64);
-    private static readonly IntrospectionValuePool<JsonElement> Objects = new(256);
+    // A number's raw text never starts with a quote and a string's always does, so the two never share a value.
+    private static readonly IntrospectionValuePool<string> Strings = new(1024, static e => e.ValueKind == JsonValueKind.Number ? e.GetRawText() : e.GetString()!);
+    private static readonly IntrospectionValuePool<IReadOnlyList<string>> SpaceSeparatedLists = new(256, ToSpaceSeparatedList);
+    private static readonly IntrospectionValuePool<IReadOnlyList<string>> AudienceLists = new(64, ToAudienceList);
+
+    // Clone: a copy that outlives the document it came from, whoever disposes that.
+    private static readonly IntrospectionValuePool<JsonElement> Objects = new(256, static e => e.Clone());
 
     public static IntrospectionOutcome Parse(ReadOnlySpan<byte> utf8Json)
     {
@@ -70,7 +73,7 @@ internal static class IntrospectionResponseParser
         {
             Active = true,
             Scope = scope,
-            Scopes = scope is null ? [] : SpaceSeparatedLists.GetOrAdd(d.Scope, ToSpaceSeparatedList),
+            Scopes = scope is null ? [] : SpaceSeparatedLists.GetOrAdd(d.Scope),
             ClientId = reader.String(d.ClientId, "client_id", shared: true),
             Subject = reader.String(d.Subject, "sub"),
             Username = reader.String(d.Username, "username"),
@@ -78,7 +81,7 @@ internal static class IntrospectionResponseParser
             TokenType = reader.String(d.TokenType, "token_type", shared: true),
             JwtId = reader.String(d.JwtId, "jti"),
             // A string aud is one audience (RFC 7519 §4.1.3), never split on spaces.
-            Audiences = reader.StringOrArray(d.Audience, "aud", AudienceLists, ToAudienceList),
+            Audiences = reader.StringOrArray(d.Audience, "aud", AudienceLists),
             ExpiresAt = reader.NumericDate(d.ExpiresAt, "exp"),
             IssuedAt = reader.NumericDate(d.IssuedAt, "iat"),
             NotBefore = reader.NumericDate(d.NotBefore, "nbf"),
@@ -86,21 +89,21 @@ internal static class IntrospectionResponseParser
             BoundCertificateThumbprint = thumbprint,
             OrganisationId = reader.StringOrNumber(d.OrganisationId, "organisation_id"),
             OrganisationName = reader.String(d.OrganisationName, "organisation_name", shared: true),
-            SoftwareRoles = reader.StringOrArray(d.SoftwareRoles, "software_roles", SpaceSeparatedLists, ToSpaceSeparatedList),
+            SoftwareRoles = reader.StringOrArray(d.SoftwareRoles, "software_roles", SpaceSeparatedLists),
             AdditionalSoftwareMetadata = reader.Object(d.AdditionalSoftwareMetadata, "additional_software_metadata"),
             AdditionalClientMetadata = reader.Object(d.AdditionalClientMetadata, "additional_client_metadata"),
-            AdditionalMembers = d.Others is { Count: > 0 } others ? others : IntrospectionResult.NoAdditionalMembers,
+            AdditionalMembers = d.Others is { Count: > 0 } others ? others.AsReadOnly() : IntrospectionResult.NoAdditionalMembers,
         };
 
         return reader.Malformed is null ? result : new IntrospectionResult { Active = true, MalformedMember = reader.Malformed };
     }
 
     /// <summary>A string member split on spaces (<c>scope</c>, <c>software_roles</c>), or an array of strings as it is.</summary>
-    private static IReadOnlyList<string> ToSpaceSeparatedList(JsonElement e)
+    private static ReadOnlyCollection<string> ToSpaceSeparatedList(JsonElement e)
         => e.ValueKind == JsonValueKind.String ? Array.AsReadOnly(e.GetString()!.Split(Space, StringSplitOptions.RemoveEmptyEntries)) : ToList(e);
 
     /// <summary>A string member as one item (<c>aud</c>), or an array of strings as it is.</summary>
-    private static IReadOnlyList<string> ToAudienceList(JsonElement e)
+    private static ReadOnlyCollection<string> ToAudienceList(JsonElement e)
         => e.ValueKind == JsonValueKind.String ? Array.AsReadOnly([e.GetString()!]) : ToList(e);
 
     private static ReadOnlyCollection<string> ToList(JsonElement array)
@@ -124,22 +127,22 @@ internal static class IntrospectionResponseParser
         public string? String(JsonElement e, string name, bool shared = false) => e.ValueKind switch
         {
             JsonValueKind.Undefined or JsonValueKind.Null => null,
-            JsonValueKind.String => shared ? Strings.GetOrAdd(e, static e => e.GetString()!) : e.GetString(),
+            JsonValueKind.String => shared ? Strings.GetOrAdd(e) : e.GetString(),
             _ => Fail<string>(name),
         };
 
         public string? StringOrNumber(JsonElement e, string name)
-            => e.ValueKind == JsonValueKind.Number ? Strings.GetOrAdd(e, static e => e.GetRawText()) : String(e, name, shared: true);
+            => e.ValueKind == JsonValueKind.Number ? Strings.GetOrAdd(e) : String(e, name, shared: true);
 
         /// <summary>A string or an array of strings, checked here and made (or shared) by <paramref name="pool"/>.</summary>
-        public IReadOnlyList<string> StringOrArray(JsonElement e, string name, IntrospectionValuePool<IReadOnlyList<string>> pool, Func<JsonElement, IReadOnlyList<string>> create)
+        public IReadOnlyList<string> StringOrArray(JsonElement e, string name, IntrospectionValuePool<IReadOnlyList<string>> pool)
         {
             switch (e.ValueKind)
             {
                 case JsonValueKind.Undefined or JsonValueKind.Null:
                     return [];
                 case JsonValueKind.String:
-                    return pool.GetOrAdd(e, create);
+                    return pool.GetOrAdd(e);
                 case JsonValueKind.Array:
                     foreach (JsonElement item in e.EnumerateArray())
                     {
@@ -150,7 +153,7 @@ internal static class IntrospectionResponseParser
                         }
                     }
 
-                    return pool.GetOrAdd(e, create);
+                    return pool.GetOrAdd(e);
                 default:
                     Fail<string>(name);
                     return [];
@@ -178,7 +181,7 @@ internal static class IntrospectionResponseParser
         public JsonElement? Object(JsonElement e, string name) => e.ValueKind switch
         {
             JsonValueKind.Undefined or JsonValueKind.Null => null,
-            JsonValueKind.Object => Objects.GetOrAdd(e, static e => e),
+            JsonValueKind.Object => Objects.GetOrAdd(e),
             _ => Fail<JsonElement?>(name),
         };
 

@@ -8,8 +8,9 @@ namespace OpenEnergy.Fapi.Introspection;
 /// issuer, metadata), so that a cache of many answers keeps each such value once instead of once per token: the
 /// strings and metadata were most of a cached answer's size. Direct-mapped, bounded and lossy: a slot holds the
 /// last value whose raw JSON hashed to it; a value that does not match its slot is made anew and takes the slot.
-/// Values are compared by their raw JSON bytes in full, never by hash alone, and are immutable, so sharing one
-/// changes nothing a caller can see.
+/// Values are compared by their raw JSON bytes in full, never by hash alone, and each pool makes its values with one
+/// function of those bytes alone, so a shared value is exactly the one the answer's own bytes would have made. The
+/// values are immutable: sharing one changes nothing a caller can see.
 /// </summary>
 /// <typeparam name="T">The value made from a JSON member: a string, a read-only list or an element.</typeparam>
 internal sealed class IntrospectionValuePool<T>
@@ -19,9 +20,11 @@ internal sealed class IntrospectionValuePool<T>
     private const int MaxRawBytes = 1024;
 
     private readonly Slot?[] _slots;
+    private readonly Func<JsonElement, T> _create;
 
     /// <param name="slots">The number of slots, a power of two.</param>
-    public IntrospectionValuePool(int slots)
+    /// <param name="create">Makes a value from a member; it must depend on the member's raw JSON alone.</param>
+    public IntrospectionValuePool(int slots, Func<JsonElement, T> create)
     {
         if (slots <= 0 || (slots & (slots - 1)) != 0)
         {
@@ -29,15 +32,16 @@ internal sealed class IntrospectionValuePool<T>
         }
 
         _slots = new Slot?[slots];
+        _create = create;
     }
 
-    /// <summary>The shared value for <paramref name="element"/>'s raw JSON, made with <paramref name="create"/> when there is none.</summary>
-    public T GetOrAdd(JsonElement element, Func<JsonElement, T> create)
+    /// <summary>The shared value for <paramref name="element"/>'s raw JSON, made when there is none.</summary>
+    public T GetOrAdd(JsonElement element)
     {
         ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(element);
         if (raw.Length > MaxRawBytes)
         {
-            return create(element);
+            return _create(element);
         }
 
         // HashCode is seeded per process: which values share a slot cannot be arranged from outside.
@@ -50,7 +54,7 @@ internal sealed class IntrospectionValuePool<T>
             return current.Value;
         }
 
-        T value = create(element);
+        T value = _create(element);
         Volatile.Write(ref slot, new Slot(raw.ToArray(), value));
         return value;
     }

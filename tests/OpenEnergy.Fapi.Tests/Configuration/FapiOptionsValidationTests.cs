@@ -177,6 +177,8 @@ public class FapiOptionsValidationTests
     [TestCase("HealthProbeInterval", "-00:00:01")]
     [TestCase("HealthProbeInterval", "30.00:00:00")]
     [TestCase("HealthCertificateExpiryWarning", "00:00:00")]
+    [TestCase("IntrospectionQueueTimeout", "00:00:00")]
+    [TestCase("IntrospectionQueueTimeout", "00:01:00.001")]
     public void OutOfRangeSetting_NamesTheKey(string key, string value)
     {
         Dictionary<string, string?> settings = ValidSettings();

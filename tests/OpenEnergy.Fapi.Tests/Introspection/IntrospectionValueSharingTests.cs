@@ -94,9 +94,9 @@ public class IntrospectionValueSharingTests
     [Test]
     public void OneSlot_ValuesThatCollide_AreEachReturnedRight()
     {
-        var pool = new IntrospectionValuePool<string>(1);
         int made = 0;
-        string Get(string json) => pool.GetOrAdd(JsonDocument.Parse(json).RootElement, e => { made++; return e.GetString()!; });
+        var pool = new IntrospectionValuePool<string>(1, e => { made++; return e.GetString()!; });
+        string Get(string json) => pool.GetOrAdd(JsonDocument.Parse(json).RootElement);
 
         Assert.That(Get("\"first\""), Is.EqualTo("first"));
         Assert.That(Get("\"second\""), Is.EqualTo("second"));
@@ -108,10 +108,10 @@ public class IntrospectionValueSharingTests
     [Test]
     public void ALongValue_IsMadeAnewEachTime()
     {
-        var pool = new IntrospectionValuePool<string>(8);
+        var pool = new IntrospectionValuePool<string>(8, e => e.GetString()!);
         string json = "\"" + new string('x', 2000) + "\"";
-        string first = pool.GetOrAdd(JsonDocument.Parse(json).RootElement, e => e.GetString()!);
-        string second = pool.GetOrAdd(JsonDocument.Parse(json).RootElement, e => e.GetString()!);
+        string first = pool.GetOrAdd(JsonDocument.Parse(json).RootElement);
+        string second = pool.GetOrAdd(JsonDocument.Parse(json).RootElement);
 
         Assert.That(second, Is.EqualTo(first));
         Assert.That(second, Is.Not.SameAs(first));
@@ -121,7 +121,7 @@ public class IntrospectionValueSharingTests
     [TestCase(3)]
     [TestCase(-4)]
     public void ASlotCountThatIsNotAPowerOfTwo_IsRefused(int slots)
-        => Assert.That(() => new IntrospectionValuePool<string>(slots), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        => Assert.That(() => new IntrospectionValuePool<string>(slots, e => e.GetString()!), Throws.InstanceOf<ArgumentOutOfRangeException>());
 
     /// <summary>Whether two elements are the one shared element (the same bytes in memory, not merely equal text).</summary>
     private static bool SameDocument(JsonElement a, JsonElement b)
