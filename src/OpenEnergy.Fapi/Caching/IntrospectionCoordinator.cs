@@ -161,26 +161,33 @@ internal sealed class IntrospectionCoordinator
             admission.Finish(end, callStarted);
         }
 
-        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
-        string label = outcome.Kind switch
+        try
         {
-            IntrospectionOutcomeKind.Answered => outcome.Result!.Active ? "active" : "inactive",
-            IntrospectionOutcomeKind.MissingActive => "missing_active",
-            _ => "unavailable",
-        };
-        _metrics.Introspected(label, elapsed);
-        _logger.Introspected(key.ToString(), elapsed.TotalMilliseconds, label);
-        if (outcome.Kind == IntrospectionOutcomeKind.Unavailable)
-        {
-            _logger.IntrospectionUnavailable(key.ToString(), outcome.Reason!);
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+            string label = outcome.Kind switch
+            {
+                IntrospectionOutcomeKind.Answered => outcome.Result!.Active ? "active" : "inactive",
+                IntrospectionOutcomeKind.MissingActive => "missing_active",
+                _ => "unavailable",
+            };
+            _metrics.Introspected(label, elapsed);
+            _logger.Introspected(key.ToString(), elapsed.TotalMilliseconds, label);
+            if (outcome.Kind == IntrospectionOutcomeKind.Unavailable)
+            {
+                _logger.IntrospectionUnavailable(key.ToString(), outcome.Reason!);
+            }
+            else if (outcome.Kind == IntrospectionOutcomeKind.Answered)
+            {
+                // Cached before the in-flight entry goes, so a late request finds one or the other.
+                _cache.Set(key, outcome.Result!);
+            }
         }
-        else if (outcome.Kind == IntrospectionOutcomeKind.Answered)
+        finally
         {
-            // Cached before the in-flight entry goes, so a late request finds one or the other.
-            _cache.Set(key, outcome.Result!);
+            // Whatever the bookkeeping above does (a cache disposed at shutdown throws), the waiting requests get
+            // their answer and the token's in-flight entry goes: otherwise every later request for it would hang.
+            Complete(key, completion, outcome);
         }
-
-        Complete(key, completion, outcome);
     }
 
     private void Complete(TokenHash key, TaskCompletionSource<IntrospectionOutcome> completion, IntrospectionOutcome outcome)

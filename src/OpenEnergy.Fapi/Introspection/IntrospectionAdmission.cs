@@ -47,6 +47,7 @@ internal sealed class IntrospectionAdmission
     private double _callLimit;
     private long _lastLowered;
     private double _averageCallTicks;
+    private double _averageActiveTicks;
     private long _fastestThisWindowTicks = long.MaxValue;
     private long _fastestLastWindowTicks = long.MaxValue;
     private long _windowStarted;
@@ -172,13 +173,14 @@ internal sealed class IntrospectionAdmission
     }
 
     /// <summary>
-    /// How much longer calls lately take than the quickest answered one: the wait in the server's own queue (and on
-    /// the way), as best it can be told from here. Zero until a call has been answered. Under the lock.
+    /// How much longer active answers lately take than the quickest of them: the wait in the server's own queue (and
+    /// on the way), as best it can be told from here. Both sides are active answers only, so quick inactive answers
+    /// or failures cannot hide a wait, nor timeouts fake one. Zero until a call has been answered. Under the lock.
     /// </summary>
     private double ServerWaitTicks()
     {
         long fastest = Math.Min(_fastestThisWindowTicks, _fastestLastWindowTicks);
-        return fastest == long.MaxValue ? 0 : Math.Max(0, _averageCallTicks - fastest);
+        return fastest == long.MaxValue ? 0 : Math.Max(0, _averageActiveTicks - fastest);
     }
 
     /// <summary>
@@ -208,8 +210,9 @@ internal sealed class IntrospectionAdmission
 
         foreach (Waiter waiter in admitted ?? [])
         {
-            waiter.Timer?.Dispose();
+            // Admitted first: nothing after the state change may leave a counted waiter without its slot.
             waiter.Completion.TrySetResult(new AdmissionResult(AdmissionVerdict.Admitted, new Admission(this, waiter.Client), null));
+            waiter.Timer?.Dispose();
         }
     }
 
@@ -226,10 +229,11 @@ internal sealed class IntrospectionAdmission
             return;
         }
 
+        _averageActiveTicks = _averageActiveTicks == 0 ? took : (AverageWeight * took) + ((1 - AverageWeight) * _averageActiveTicks);
         TimeSpan windowAge = _time.GetElapsedTime(_windowStarted, now);
         if (windowAge >= FastestCallWindow)
         {
-            // After a quiet spell longer than two windows, the last window's quickest is too old to count.
+            // When this window began two windows ago or more (a quiet spell), its quickest is too old to carry over.
             _fastestLastWindowTicks = windowAge >= 2 * FastestCallWindow ? long.MaxValue : _fastestThisWindowTicks;
             _fastestThisWindowTicks = long.MaxValue;
             _windowStarted = now;

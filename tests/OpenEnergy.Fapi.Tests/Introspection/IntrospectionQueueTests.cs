@@ -193,32 +193,40 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var admission = new IntrospectionAdmission(Microsoft.Extensions.Options.Options.Create(new FapiOptions
         {
-            MaxConcurrentIntrospections = 2,
+            MaxConcurrentIntrospections = 4,
             IntrospectionQueueTimeout = TimeSpan.FromSeconds(1),
         }), time);
         CertificateThumbprint a = CertificateThumbprint.FromCertificate(A), b = CertificateThumbprint.FromCertificate(B);
 
         Call(a).Finish(IntrospectionAdmission.CallEnd.Active, Took(10)); // the quickest answer: 10 ms
-        long started = time.GetTimestamp();
-        IntrospectionAdmission.Admission first = Call(a), second = Call(b);
-        time.Advance(TimeSpan.FromMilliseconds(3000));
-        first.Finish(IntrospectionAdmission.CallEnd.Active, started); // 3 s at the limit: lowered to 1.8
-        second.Finish(IntrospectionAdmission.CallEnd.Active, started);
-        Assert.That(admission.CallLimit, Is.EqualTo(1));
-        for (int i = 0; i < 8; i++)
+        foreach (int round in new[] { 4, 3, 3 })
         {
-            // Quick inactive answers bring the average down without teaching the limit anything.
-            Call(b).Finish(IntrospectionAdmission.CallEnd.Other, Took(10));
+            // Rounds at the limit answered after 3 s: 4, 3.6, 3.24, 2.92.
+            long started = time.GetTimestamp();
+            var calls = Enumerable.Range(0, round).Select(_ => Call(a)).ToList();
+            time.Advance(TimeSpan.FromSeconds(3));
+            calls.ForEach(call => call.Finish(IntrospectionAdmission.CallEnd.Active, started));
         }
 
-        IntrospectionAdmission.Admission running = Call(a);
-        Assert.That(admission.Admit(b, out Task<AdmissionResult>? waitingOne).Verdict, Is.EqualTo(AdmissionVerdict.Queued));
-        Assert.That(admission.Admit(b, out Task<AdmissionResult>? waitingTwo).Verdict, Is.EqualTo(AdmissionVerdict.Queued));
-        running.Finish(IntrospectionAdmission.CallEnd.Active, Took(10)); // quick again: the limit rises to 2
+        Assert.That(admission.CallLimit, Is.EqualTo(2));
+        for (int i = 0; i < 10; i++)
+        {
+            // Quick answers one at a time, below the limit: the average comes down, the limit stays.
+            Call(b).Finish(IntrospectionAdmission.CallEnd.Active, Took(10));
+        }
 
         Assert.That(admission.CallLimit, Is.EqualTo(2));
-        Assert.That(admission.Load, Is.EqualTo((2, 0)), "both waiting calls run: a standing queue does not hold the limit down");
+        long runningSince = time.GetTimestamp();
+        IntrospectionAdmission.Admission first = Call(a), second = Call(b);
+        Assert.That(admission.Admit(b, out Task<AdmissionResult>? waitingOne).Verdict, Is.EqualTo(AdmissionVerdict.Queued));
+        Assert.That(admission.Admit(b, out Task<AdmissionResult>? waitingTwo).Verdict, Is.EqualTo(AdmissionVerdict.Queued));
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        first.Finish(IntrospectionAdmission.CallEnd.Active, runningSince); // quick, at the limit: it rises to 3.26
+
+        Assert.That(admission.CallLimit, Is.EqualTo(3));
+        Assert.That(admission.Load, Is.EqualTo((3, 0)), "both waiting calls run: a standing queue does not hold the limit down");
         Assert.That(waitingOne!.IsCompletedSuccessfully && waitingTwo!.IsCompletedSuccessfully, Is.True);
+        second.GiveBack();
 
         IntrospectionAdmission.Admission Call(CertificateThumbprint client)
         {
@@ -299,8 +307,8 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
             o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
         });
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
-        // The server has become slower for good: every answer now takes 500 ms. The average reaches 108, 186 then
-        // 249 ms, each more than half the timeout over the 10 ms best: 8, 7.2, 6.48, 5.83.
+        // The server has become slower for good: every answer now takes 500 ms. The first answer of each round
+        // finds the average more than half the timeout over the 10 ms best: 8, 7.2, 6.48, 5.83.
         await RoundsAtTheLimitAsync(rs, TimeSpan.FromMilliseconds(500), rounds: 3);
         Assert.That(Admission(rs).CallLimit, Is.EqualTo(5), "500 ms answers against a 10 ms best look like waiting");
 
@@ -311,6 +319,48 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
         await RoundsAtTheLimitAsync(rs, TimeSpan.FromMilliseconds(500), rounds: 1); // and another: the 10 ms answer is gone
 
         Assert.That(Admission(rs).CallLimit, Is.EqualTo(before), "500 ms is now the server's own time: no more lowering");
+    }
+
+    [Test]
+    public async Task TheQuickestAnswer_IsDroppedAfterAQuietSpell()
+    {
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 8;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
+
+        // Nothing for two windows; then every answer takes 500 ms. A 10 ms answer from before the spell says
+        // nothing about the server now.
+        Time.Advance(2 * IntrospectionAdmission.FastestCallWindow);
+        await RoundsAtTheLimitAsync(rs, TimeSpan.FromMilliseconds(500), rounds: 1);
+
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(8));
+    }
+
+    [Test]
+    public async Task ACallThatTimesOut_DoesNotLookLikeWaitingAtTheServer()
+    {
+        // A timeout is a fault, not a measure of the server's queue: only active answers are compared.
+        ValidatorHarness rs = NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = 4;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+            o.IntrospectionRetryCount = 0;
+        });
+        await CallsTakingAsync(rs, 4, TimeSpan.FromMilliseconds(10));
+        string hanging = FakeAuthorizationServer.NewToken();
+        Server.SetResponse(hanging, FakeIntrospectionResponse.Hang());
+        int before = Server.IntrospectionCount;
+        ValueTask<FapiVerdict> timingOut = rs.ValidateAsync("Bearer " + hanging, A);
+        await Server.WaitForIntrospectionsAsync(before + 1).WaitAsync(TimeSpan.FromSeconds(30));
+        Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.That((await timingOut).StatusCode, Is.EqualTo(503));
+
+        await CallsTakingAsync(rs, 4, TimeSpan.FromMilliseconds(10));
+
+        Assert.That(Admission(rs).CallLimit, Is.EqualTo(4));
     }
 
     /// <summary>Rounds of as many calls at once as the limit allows, each answered after <paramref name="duration"/>.</summary>
