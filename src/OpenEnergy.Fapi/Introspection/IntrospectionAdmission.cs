@@ -32,7 +32,7 @@ internal sealed class IntrospectionAdmission
     // The weight of the latest call in the running average of call durations.
     private const double AverageWeight = 0.2;
 
-    /// <summary>How long the quickest answered call counts as the server's own time for a call (for one to two windows).</summary>
+    /// <summary>How long the quickest active answer counts as the server's own time for a call (for one to two windows).</summary>
     internal static readonly TimeSpan FastestCallWindow = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();

@@ -123,11 +123,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     [Test]
     public async Task AServerKeepingCallsWaiting_LowersTheCallLimit_AndTheWaitMovesHere()
     {
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 4;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-        });
+        ValidatorHarness rs = AdaptiveValidator(4);
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10)); // the quickest answer: 10 ms
         Assert.That(Admission(rs).CallLimit, Is.EqualTo(4));
 
@@ -157,11 +153,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     public async Task SlowAnswersAtALightLoad_LeaveTheLimitAlone()
     {
         // With calls to spare, the wait at the server is not this instance's doing: a slow answer changes nothing.
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 4;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-        });
+        ValidatorHarness rs = AdaptiveValidator(4);
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
         for (int i = 0; i < 5; i++)
         {
@@ -174,11 +166,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     [Test]
     public async Task TheCallLimit_NeverFallsBelowOne_AndClimbsBackWhenAnswersAreQuickAgain()
     {
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 3;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-        });
+        ValidatorHarness rs = AdaptiveValidator(3);
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
         await RoundsAtTheLimitAsync(rs, TimeSpan.FromMilliseconds(2000), until: limit => limit == 1);
         await RoundsAtTheLimitAsync(rs, TimeSpan.FromMilliseconds(2000), rounds: 3);
@@ -191,11 +179,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     public void WhenTheLimitRises_WaitingCallsFillTheNewSlotsAtOnce()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var admission = new IntrospectionAdmission(Microsoft.Extensions.Options.Options.Create(new FapiOptions
-        {
-            MaxConcurrentIntrospections = 4,
-            IntrospectionQueueTimeout = TimeSpan.FromSeconds(1),
-        }), time);
+        IntrospectionAdmission admission = NewAdmission(4, time);
         CertificateThumbprint a = CertificateThumbprint.FromCertificate(A), b = CertificateThumbprint.FromCertificate(B);
 
         Call(a).Finish(IntrospectionAdmission.CallEnd.Active, Took(10)); // the quickest answer: 10 ms
@@ -246,7 +230,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     [Test]
     public async Task AnAdmissionReleasedTwice_FreesOneSlot()
     {
-        var admission = new IntrospectionAdmission(Microsoft.Extensions.Options.Options.Create(new FapiOptions { MaxConcurrentIntrospections = 1 }), new FakeTimeProvider());
+        IntrospectionAdmission admission = NewAdmission(1, new FakeTimeProvider());
         CertificateThumbprint a = CertificateThumbprint.FromCertificate(A);
         IntrospectionAdmission.Admission held = admission.Admit(a, out _).Admission!;
         Assert.That(admission.Admit(a, out Task<AdmissionResult>? queued).Verdict, Is.EqualTo(AdmissionVerdict.Queued));
@@ -263,12 +247,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     public async Task SlowAnswersArrivingTogether_LowerTheLimitOnce()
     {
         // They were all asked before the first of them lowered it: lowering again for each would overshoot.
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 10;
-            o.MaxConcurrentIntrospectionsPerClient = 10;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-        });
+        ValidatorHarness rs = AdaptiveValidator(10, o => o.MaxConcurrentIntrospectionsPerClient = 10);
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
 
         await CallsTakingAsync(rs, 10, TimeSpan.FromMilliseconds(1000));
@@ -279,12 +258,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     [Test]
     public async Task QuickFailuresAndInactiveAnswers_AreNotTakenForTheServersQuickestAnswer()
     {
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 4;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-            o.IntrospectionRetryCount = 0;
-        });
+        ValidatorHarness rs = AdaptiveValidator(4, o => o.IntrospectionRetryCount = 0);
         await CallsTakingAsync(rs, 4, TimeSpan.FromMilliseconds(200)); // every active answer takes 200 ms
         string failing = FakeAuthorizationServer.NewToken();
         Server.SetResponse(failing, FakeIntrospectionResponse.Status(500));
@@ -301,11 +275,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     [Test]
     public async Task TheQuickestAnswer_IsForgottenAfterTwoWindows()
     {
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 8;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-        });
+        ValidatorHarness rs = AdaptiveValidator(8);
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
         // The server has become slower for good: every answer now takes 500 ms. The first answer of each round
         // finds the average more than half the timeout over the 10 ms best: 8, 7.2, 6.48, 5.83.
@@ -324,11 +294,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     [Test]
     public async Task TheQuickestAnswer_IsDroppedAfterAQuietSpell()
     {
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 8;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-        });
+        ValidatorHarness rs = AdaptiveValidator(8);
         await CallTakingAsync(rs, TimeSpan.FromMilliseconds(10));
 
         // Nothing for two windows; then every answer takes 500 ms. A 10 ms answer from before the spell says
@@ -343,12 +309,7 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
     public async Task ACallThatTimesOut_DoesNotLookLikeWaitingAtTheServer()
     {
         // A timeout is a fault, not a measure of the server's queue: only active answers are compared.
-        ValidatorHarness rs = NewValidator(o =>
-        {
-            o.MaxConcurrentIntrospections = 4;
-            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
-            o.IntrospectionRetryCount = 0;
-        });
+        ValidatorHarness rs = AdaptiveValidator(4, o => o.IntrospectionRetryCount = 0);
         await CallsTakingAsync(rs, 4, TimeSpan.FromMilliseconds(10));
         string hanging = FakeAuthorizationServer.NewToken();
         Server.SetResponse(hanging, FakeIntrospectionResponse.Hang());
@@ -376,6 +337,22 @@ internal sealed class IntrospectionQueueTests : AuthorizationServerFixture
             Assert.That(until(Admission(rs).CallLimit), Is.True, $"the limit is {Admission(rs).CallLimit} after {rounds} rounds");
         }
     }
+
+    /// <summary>
+    /// A validator whose call limit adapts: at most <paramref name="maxCalls"/> at once and a 100 ms queue timeout, so
+    /// its limit is lowered while answers come more than 50 ms slower than the quickest.
+    /// </summary>
+    private ValidatorHarness AdaptiveValidator(int maxCalls, Action<FapiOptions>? more = null)
+        => NewValidator(o =>
+        {
+            o.MaxConcurrentIntrospections = maxCalls;
+            o.IntrospectionQueueTimeout = TimeSpan.FromMilliseconds(100);
+            more?.Invoke(o);
+        });
+
+    /// <summary>The admission step alone, on <paramref name="time"/>, with the default 1 s queue timeout.</summary>
+    private static IntrospectionAdmission NewAdmission(int maxCalls, TimeProvider time)
+        => new(Microsoft.Extensions.Options.Options.Create(new FapiOptions { MaxConcurrentIntrospections = maxCalls }), time);
 
     /// <summary>Makes one call that the server answers after <paramref name="duration"/> on the fake clock.</summary>
     private Task CallTakingAsync(ValidatorHarness rs, TimeSpan duration) => CallsTakingAsync(rs, 1, duration);
